@@ -1,0 +1,81 @@
+# Textlab: `make run` builds and serves the app, `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+PORT ?= 8080
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+
+.PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
+	test test-lint test-unit test-wasm test-browser fuzz bench clean
+
+all: build
+
+## generate: templ components to Go
+generate:
+	$(GO) tool templ generate -path web
+
+## engine: the WebAssembly engine and Go's JS glue, into static/
+engine: generate
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o static/engine.wasm ./wasm
+	cp $(GOROOT)/lib/wasm/wasm_exec.js static/wasm_exec.js
+
+## build: everything the app needs, and the textlab binary in bin/
+build: engine
+	$(GO) build -o bin/textlab ./cmd/textlab
+
+## run: build and serve on http://localhost:$(PORT) (loopback only)
+run: build
+	PORT=$(PORT) ./bin/textlab serve
+
+## static: index.html at the top level, for any static file server
+static: build
+	./bin/textlab static --out index.html
+
+## cloudflare: build the Cloudflare Worker (deploy with wrangler, see README)
+cloudflare: engine
+	./scripts/cloudflare-build.sh
+
+## deps: what the tests need: Chromium, scikit-learn, PyTorch, ONNX, npm references
+deps: deps-apt deps-node
+
+APT_PKGS := chromium python3-sklearn python3-torch python3-onnx wabt
+deps-apt:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-node:
+	@if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules ]; then \
+		cd tools && npm ci --no-audit --no-fund; \
+	fi
+
+## test: formatting, vet, unit tests natively and under js/wasm, parity and browser tests
+test: deps build test-lint test-unit test-wasm test-browser
+
+test-lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go') ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet -tags ref ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./core/... ./wasm/... ./web/...
+
+test-unit:
+	$(GO) test -tags ref -count=1 ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC) ./core/...
+
+test-browser:
+	$(GO) test -tags browser -count=1 -v ./e2e/
+
+## fuzz: run each fuzz target for a while (the corpora are kept in testdata/)
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./core/...); do \
+		for f in $$($(GO) test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \
+			$(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+clean:
+	rm -rf bin build static/engine.wasm static/wasm_exec.js
