@@ -31,9 +31,18 @@ run: build
 static: build
 	./bin/textlab static --out index.html
 
-## cloudflare: build the Cloudflare Worker (deploy with wrangler, see README)
+## cloudflare: build the Cloudflare Worker into build/cloudflare (deploy: see README)
+CF := build/cloudflare
 cloudflare: engine
-	./scripts/cloudflare-build.sh
+	rm -rf $(CF) && mkdir -p $(CF)/assets
+	cd $(CF) && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o $(CF)/build/app.wasm ./cmd/worker
+	cp -r static $(CF)/assets/static && rm -f $(CF)/assets/static/*.go
+	$(GO) run ./cmd/textlab static --out $(CF)/assets/index.html
+	printf '/*\n  Content-Security-Policy: %s\n  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: require-corp\n  Cross-Origin-Resource-Policy: same-origin\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n' \
+		"$$($(GO) run ./cmd/textlab csp)" > $(CF)/assets/_headers
+	printf '{\n  "name": "textlab",\n  "main": "./build/worker.mjs",\n  "compatibility_date": "2025-01-01",\n  "assets": { "directory": "./assets", "binding": "ASSETS" }\n}\n' > $(CF)/wrangler.jsonc
+	@echo "built $(CF): deploy with 'cd $(CF) && npx wrangler deploy'"
 
 ## deps: what the tests need: Chromium, scikit-learn, PyTorch, ONNX, npm references
 deps: deps-apt deps-node
@@ -52,7 +61,7 @@ deps-node:
 	fi
 
 ## test: formatting, vet, unit tests natively and under js/wasm, parity and browser tests
-test: deps build test-lint test-unit test-wasm test-browser
+test: deps build cloudflare test-lint test-unit test-wasm test-browser
 
 test-lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go') ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

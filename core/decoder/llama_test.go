@@ -1,0 +1,127 @@
+package decoder_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"textlab/core/decoder"
+	"textlab/core/llama2c"
+	"textlab/core/sample"
+)
+
+// ref is the shared reference folder, relative to this package's directory.
+var ref = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
+
+func loadModel(t testing.TB) *decoder.Llama {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(ref, "stories260K.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, err := llama2c.ParseCheckpoint(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ck.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func readNumbers(t testing.TB, name string) []float64 {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(ref, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []float64
+	for _, f := range strings.Fields(string(data)) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestForwardLogitsBOS compares the logits of BOS at position 0 with run.c's
+// (logits_bos_pos0.txt, printed by run.c with %.6f on stories260K.bin).
+func TestForwardLogitsBOS(t *testing.T) {
+	m := loadModel(t)
+	want := readNumbers(t, "logits_bos_pos0.txt")
+	got := m.Forward(decoder.BOS, 0)
+	if len(got) != len(want) {
+		t.Fatalf("%d logits, reference has %d", len(got), len(want))
+	}
+	var maxDiff float64
+	for i := range got {
+		maxDiff = math.Max(maxDiff, math.Abs(float64(got[i])-want[i]))
+	}
+	t.Logf("max |logit - run.c| = %.3g", maxDiff)
+	if maxDiff > 1e-5 {
+		t.Errorf("max difference %.3g > 1e-5", maxDiff)
+	}
+}
+
+// TestGenerateMatchesRunC reproduces run.c's generations on stories260K.bin
+// (empty prompt, -n 256) token for token; the .ids files hold the ids
+// run.c printed (see shared/reference/README.md).
+//
+// Known divergence: the two top-p runs agree only for their first 31 and
+// 35 tokens. run.c's RoPE calls glibc's sinf/cosf and its softmax and SiLU
+// call expf, which are not correctly rounded (on glibc 2.36, 46 of the 2048
+// sin/cos values of positions 0..511 here differ from the correctly rounded
+// float32 by one ulp, and about 0.07% of expf values do); Go computes them
+// correctly rounded. The logits then differ by a few ulps, which is enough to
+// swap two near-equal probabilities in top-p's sort when the model's
+// distribution is almost flat (at token 31 of the p0.9 run, the tokens 58
+// and 61 differ by 4e-9). Greedy and plain multinomial sampling are not that
+// sensitive and match all 256 tokens. (An experiment that substituted
+// glibc's sinf/cosf values in RoPE lengthened the p0.9 agreement to 96
+// tokens but not the p0.5 one, so expf's rounding matters too.) minMatch records the agreement
+// measured, so a regression below it fails.
+func TestGenerateMatchesRunC(t *testing.T) {
+	m := loadModel(t)
+	tests := []struct {
+		file       string
+		temp, topp float32
+		seed       uint64
+		minMatch   int // tokens that must agree; 0 means all
+	}{
+		{"greedy_256.ids", 0, 0.9, 1, 0},
+		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42, 31},
+		{"t0.8_p1.0_s7_256.ids", 0.8, 1.0, 7, 0},
+		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567, 35},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var want []int
+			for _, v := range readNumbers(t, tt.file) {
+				want = append(want, int(v))
+			}
+			s := sample.NewRunC(tt.temp, tt.topp, tt.seed)
+			got, err := decoder.Generate(context.Background(), m, nil, 256, s.Sample, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := 0
+			for same < min(len(got), len(want)) && got[same] == want[same] {
+				same++
+			}
+			t.Logf("%d of %d tokens agree with run.c", same, len(want))
+			if tt.minMatch == 0 && (same != len(want) || len(got) != len(want)) {
+				t.Errorf("generated %d tokens, run.c %d; first difference at token %d", len(got), len(want), same)
+			}
+			if same < tt.minMatch {
+				t.Errorf("only %d tokens agree with run.c, want at least %d", same, tt.minMatch)
+			}
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package lexicon
+
+import (
+	"fmt"
+
+	"textlab/core/vader"
+)
+
+// RuleKind says which number a Rule looks at.
+type RuleKind string
+
+// The kinds of rule.
+const (
+	// Compound thresholds VADER's compound score.
+	Compound RuleKind = "compound"
+	// Share thresholds one category's share of the words.
+	Share RuleKind = "share"
+	// Score thresholds a dictionary's summed weights (AFINN's rating).
+	Score RuleKind = "score"
+	// Majority picks the category with the most matches.
+	Majority RuleKind = "majority"
+)
+
+// Rule maps a document's scores to a predicted label. It is plain data, so
+// a page can store it and show it.
+//
+// For Compound, Share and Score rules, a value at or above Threshold is
+// labelled Above. Without a Neutral label every other value is Below; with
+// one, values at or below -Threshold are Below and those in between Neutral
+// (VADER's usual three-way split: see VADERRule).
+//
+// For Majority, the label is the name of the category with the most
+// matches (ties go to the category listed first); a document without
+// matches gets Neutral.
+type Rule struct {
+	// Kind is what the rule looks at; "" means Compound.
+	Kind RuleKind `json:"kind"`
+	// Category is the category a Share rule looks at.
+	Category string `json:"category,omitempty"`
+	// Threshold is the cut-off value (0 if unset, used as given).
+	Threshold float64 `json:"threshold"`
+	// Above and Below are the labels on either side of Threshold; they
+	// default to "positive" and "negative".
+	Above string `json:"above,omitempty"`
+	Below string `json:"below,omitempty"`
+	// Neutral, when set, labels the band between -Threshold and Threshold
+	// (and documents without matches under Majority, where it defaults to
+	// "none").
+	Neutral string `json:"neutral,omitempty"`
+}
+
+// VADERRule is the rule VADER's authors recommend: compound ≥ 0.05 is
+// positive, ≤ -0.05 negative, anything between neutral.
+func VADERRule() Rule {
+	return Rule{Kind: Compound, Threshold: 0.05, Above: "positive", Below: "negative", Neutral: "neutral"}
+}
+
+// LabelVADER returns the label of a document with VADER scores s. Only a
+// Compound rule can label VADER scores.
+func (r Rule) LabelVADER(s vader.Scores) (string, error) {
+	if k := r.kind(); k != Compound {
+		return "", fmt.Errorf("a %s rule needs dictionary counts, not VADER scores", k)
+	}
+	return r.threshold(s.Compound), nil
+}
+
+// Label returns the label of a document with dictionary result res.
+func (r Rule) Label(res Result) (string, error) {
+	switch k := r.kind(); k {
+	case Share:
+		c, ok := res.Count(r.Category)
+		if !ok {
+			return "", fmt.Errorf("share rule: the dictionary has no category %q", r.Category)
+		}
+		return r.threshold(c.Share), nil
+	case Score:
+		return r.threshold(res.Score), nil
+	case Majority:
+		best := -1
+		for i, c := range res.Counts {
+			if c.Count > 0 && (best < 0 || c.Count > res.Counts[best].Count) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return orDefault(r.Neutral, "none"), nil
+		}
+		return res.Counts[best].Category, nil
+	case Compound:
+		return "", fmt.Errorf("a compound rule needs VADER scores, not dictionary counts")
+	default:
+		return "", fmt.Errorf("unknown rule kind %q (want compound, share, score or majority)", k)
+	}
+}
+
+func (r Rule) kind() RuleKind {
+	if r.Kind == "" {
+		return Compound
+	}
+	return r.Kind
+}
+
+func (r Rule) threshold(v float64) string {
+	above, below := orDefault(r.Above, "positive"), orDefault(r.Below, "negative")
+	switch {
+	case v >= r.Threshold:
+		return above
+	case r.Neutral == "" || v <= -r.Threshold:
+		return below
+	}
+	return r.Neutral
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,183 @@
+// Package tensor provides the float32 kernels that Textlab's transformer
+// models are built from: matrix products, softmax, normalisations and
+// activations, over flat []float32 slices in row-major order.
+//
+// Weights follow PyTorch's nn.Linear layout: a layer mapping in features to
+// out features stores its weight as [out][in], so y = W·x + b.
+package tensor
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Tensor is a flat row-major float32 array with a shape.
+type Tensor struct {
+	Shape []int
+	Data  []float32
+}
+
+// New returns a zeroed tensor of the given shape.
+func New(shape ...int) Tensor {
+	return Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, Numel(shape))}
+}
+
+// Numel returns the number of elements of a shape (1 for the empty shape).
+func Numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// Row returns row i of a 2-D tensor as a slice sharing its data.
+func (t Tensor) Row(i int) []float32 {
+	cols := t.Shape[len(t.Shape)-1]
+	return t.Data[i*cols : (i+1)*cols]
+}
+
+// CheckShape returns an error naming the tensor when t's shape differs from want.
+func (t Tensor) CheckShape(name string, want ...int) error {
+	if len(t.Shape) != len(want) {
+		return fmt.Errorf("tensor %q: shape %v, want %v", name, t.Shape, want)
+	}
+	for i := range want {
+		if t.Shape[i] != want[i] {
+			return fmt.Errorf("tensor %q: shape %v, want %v", name, t.Shape, want)
+		}
+	}
+	if len(t.Data) != Numel(want) {
+		return fmt.Errorf("tensor %q: %d values for shape %v", name, len(t.Data), want)
+	}
+	return nil
+}
+
+// Dot returns the dot product of a and b (which have the same length).
+func Dot(a, b []float32) float32 {
+	var s float32
+	b = b[:len(a)]
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// MatVec computes out = W·x for W of shape [rows][cols] (len(x) == cols,
+// len(out) == rows). It is the single-token step of a decoder.
+func MatVec(out, w, x []float32, rows, cols int) {
+	for r := 0; r < rows; r++ {
+		out[r] = Dot(x, w[r*cols:(r+1)*cols])
+	}
+}
+
+// Linear computes out = x·Wᵀ + b for a batch: x is [n][in], W is [outDim][in]
+// (nn.Linear's layout), b is [outDim] or nil, out is [n][outDim].
+func Linear(out, x, w, b []float32, n, in, outDim int) {
+	if n == 1 {
+		MatVec(out, w, x, outDim, in)
+	} else {
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: n, Cols: in, Stride: in, Data: x},
+			blas32.General{Rows: outDim, Cols: in, Stride: in, Data: w},
+			0, blas32.General{Rows: n, Cols: outDim, Stride: outDim, Data: out})
+	}
+	if b != nil {
+		for i := 0; i < n; i++ {
+			AddInPlace(out[i*outDim:(i+1)*outDim], b)
+		}
+	}
+}
+
+// AddInPlace adds b to a element-wise.
+func AddInPlace(a, b []float32) {
+	b = b[:len(a)]
+	for i := range a {
+		a[i] += b[i]
+	}
+}
+
+// Softmax replaces x with softmax(x), subtracting the maximum first so large
+// logits do not overflow.
+func Softmax(x []float32) {
+	if len(x) == 0 {
+		return
+	}
+	maxv := x[0]
+	for _, v := range x[1:] {
+		if v > maxv {
+			maxv = v
+		}
+	}
+	var sum float32
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - maxv)))
+		x[i] = e
+		sum += e
+	}
+	for i := range x {
+		x[i] /= sum
+	}
+}
+
+// LayerNorm writes (x - mean)/sqrt(var + eps)·gamma + beta into out, with the
+// biased variance as torch.nn.LayerNorm uses it. out may alias x.
+func LayerNorm(out, x, gamma, beta []float32, eps float32) {
+	n := float64(len(x))
+	var mean float64
+	for _, v := range x {
+		mean += float64(v)
+	}
+	mean /= n
+	var variance float64
+	for _, v := range x {
+		d := float64(v) - mean
+		variance += d * d
+	}
+	variance /= n
+	inv := 1 / math.Sqrt(variance+float64(eps))
+	for i, v := range x {
+		out[i] = float32((float64(v)-mean)*inv)*gamma[i] + beta[i]
+	}
+}
+
+// RMSNorm writes x / sqrt(mean(x²) + eps) · weight into out, as LLaMA and
+// llama2.c normalise. out may alias x.
+func RMSNorm(out, x, weight []float32, eps float32) {
+	var ss float32
+	for _, v := range x {
+		ss += v * v
+	}
+	ss = ss/float32(len(x)) + eps
+	inv := 1 / float32(math.Sqrt(float64(ss)))
+	for i, v := range x {
+		out[i] = weight[i] * (inv * v)
+	}
+}
+
+// GELU applies the exact (erf) Gaussian error linear unit in place:
+// x·½·(1 + erf(x/√2)), as BERT and torch.nn.GELU() define it.
+func GELU(x []float32) {
+	for i, v := range x {
+		x[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)))
+	}
+}
+
+// GELUTanh applies GPT-2's tanh approximation of GELU in place.
+func GELUTanh(x []float32) {
+	const c = 0.7978845608028654 // √(2/π)
+	for i, v := range x {
+		f := float64(v)
+		x[i] = float32(0.5 * f * (1 + math.Tanh(c*(f+0.044715*f*f*f))))
+	}
+}
+
+// SiLU applies x·σ(x) in place (the gate of LLaMA's SwiGLU).
+func SiLU(x []float32) {
+	for i, v := range x {
+		x[i] = v / (1 + float32(math.Exp(float64(-v))))
+	}
+}

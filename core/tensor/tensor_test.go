@@ -1,0 +1,111 @@
+package tensor
+
+import (
+	"math"
+	"testing"
+)
+
+func close32(a, b, tol float32) bool { return float32(math.Abs(float64(a-b))) <= tol }
+
+func TestLinearMatchesNaive(t *testing.T) {
+	for _, tc := range []struct{ n, in, out int }{{1, 3, 2}, {4, 5, 3}, {7, 16, 9}} {
+		x := make([]float32, tc.n*tc.in)
+		w := make([]float32, tc.out*tc.in)
+		b := make([]float32, tc.out)
+		for i := range x {
+			x[i] = float32(i%7) - 3
+		}
+		for i := range w {
+			w[i] = float32(i%5)*0.5 - 1
+		}
+		for i := range b {
+			b[i] = float32(i)
+		}
+		got := make([]float32, tc.n*tc.out)
+		Linear(got, x, w, b, tc.n, tc.in, tc.out)
+		for r := 0; r < tc.n; r++ {
+			for o := 0; o < tc.out; o++ {
+				var want float32 = b[o]
+				for k := 0; k < tc.in; k++ {
+					want += x[r*tc.in+k] * w[o*tc.in+k]
+				}
+				if !close32(got[r*tc.out+o], want, 1e-4) {
+					t.Fatalf("%v: out[%d][%d] = %v, want %v", tc, r, o, got[r*tc.out+o], want)
+				}
+			}
+		}
+	}
+}
+
+func TestSoftmax(t *testing.T) {
+	tests := []struct {
+		in, want []float32
+	}{
+		{[]float32{0, 0}, []float32{0.5, 0.5}},
+		{[]float32{1000, 0}, []float32{1, 0}}, // no overflow
+		{[]float32{1, 2, 3}, []float32{0.09003057, 0.24472847, 0.66524096}},
+	}
+	for _, tc := range tests {
+		x := append([]float32(nil), tc.in...)
+		Softmax(x)
+		for i := range x {
+			if !close32(x[i], tc.want[i], 1e-6) {
+				t.Errorf("Softmax(%v) = %v, want %v", tc.in, x, tc.want)
+				break
+			}
+		}
+	}
+}
+
+func TestNorms(t *testing.T) {
+	x := []float32{1, 2, 3, 4}
+	ones := []float32{1, 1, 1, 1}
+	zeros := make([]float32, 4)
+	out := make([]float32, 4)
+	LayerNorm(out, x, ones, zeros, 1e-12)
+	// mean 2.5, variance 1.25 → (x-2.5)/1.1180340
+	for i, want := range []float32{-1.3416408, -0.4472136, 0.4472136, 1.3416408} {
+		if !close32(out[i], want, 1e-6) {
+			t.Fatalf("LayerNorm = %v", out)
+		}
+	}
+	RMSNorm(out, x, ones, 0)
+	// mean square 7.5 → x/2.7386128
+	for i, want := range []float32{0.36514837, 0.73029674, 1.0954451, 1.4605935} {
+		if !close32(out[i], want, 1e-6) {
+			t.Fatalf("RMSNorm = %v", out)
+		}
+	}
+}
+
+func TestActivations(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func([]float32)
+		in   float32
+		want float32 // from the closed forms, computed with Python's math module
+	}{
+		{"GELU(1)", GELU, 1, 0.8413447},
+		{"GELU(-2)", GELU, -2, -0.04550026},
+		{"GELUTanh(1)", GELUTanh, 1, 0.8411920},
+		{"SiLU(1)", SiLU, 1, 0.7310586},
+		{"SiLU(-3)", SiLU, -3, -0.1422776},
+	}
+	for _, tc := range tests {
+		x := []float32{tc.in}
+		tc.f(x)
+		if !close32(x[0], tc.want, 1e-6) {
+			t.Errorf("%s = %v, want %v", tc.name, x[0], tc.want)
+		}
+	}
+}
+
+func TestCheckShape(t *testing.T) {
+	tt := New(2, 3)
+	if err := tt.CheckShape("w", 2, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := tt.CheckShape("w", 3, 2); err == nil {
+		t.Fatal("wrong shape accepted")
+	}
+}

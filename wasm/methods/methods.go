@@ -1,0 +1,122 @@
+// Package methods registers the engine's methods: each decodes its payload,
+// calls core/, and encodes the result, rendering HTML fragments with the
+// same templ components the server uses (web/ui). No computing logic lives
+// here. Later capabilities add a file each (data.go, train.go, ...).
+package methods
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"textlab/core/buildinfo"
+	"textlab/wasm/protocol"
+	"textlab/web/ui"
+
+	"github.com/a-h/templ"
+)
+
+// Register adds every engine method to e.
+func Register(e *protocol.Engine) {
+	registerEngine(e)
+}
+
+// Info is what the engine tells the page about itself.
+type Info struct {
+	Version   string   `json:"version"`
+	GoVersion string   `json:"go"`
+	Methods   []string `json:"methods"`
+}
+
+// Describe returns the engine's self-description, sent with the ready message.
+func Describe(e *protocol.Engine) Info {
+	return Info{Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(), Methods: e.Methods()}
+}
+
+// Fragment is the result of a method that renders HTML for the page.
+type Fragment struct {
+	HTML string `json:"html"`
+}
+
+// render renders a templ component to a Fragment.
+func render(ctx context.Context, c templ.Component) (Fragment, error) {
+	var buf bytes.Buffer
+	if err := c.Render(ctx, &buf); err != nil {
+		return Fragment{}, err
+	}
+	return Fragment{HTML: buf.String()}, nil
+}
+
+func registerEngine(e *protocol.Engine) {
+	e.Register("engine.info", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		return Describe(e), nil
+	})
+
+	// engine.status_card renders the status card with ui.EngineStatus.
+	e.Register("engine.status_card", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in struct {
+			Workers  int  `json:"workers"`
+			Isolated bool `json:"isolated"`
+		}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		return render(ctx, ui.EngineStatus(ui.EngineInfo{
+			Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(),
+			Workers: in.Workers, Isolated: in.Isolated, Methods: e.Methods(),
+		}))
+	})
+
+	// engine.selftest does steps rounds of real arithmetic, about ms
+	// milliseconds each, reporting progress: it exercises progress events
+	// and cancellation end to end.
+	e.Register("engine.selftest", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
+		in := struct {
+			Steps int `json:"steps"`
+			MS    int `json:"ms"`
+		}{Steps: 20, MS: 50}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		if in.Steps < 1 || in.Steps > 10000 || in.MS < 0 || in.MS > 10000 {
+			return nil, protocol.BadRequest("engine.selftest: steps must be 1..10000 and ms 0..10000")
+		}
+		start := time.Now()
+		var sum float64
+		for i := 0; i < in.Steps; i++ {
+			stepEnd := time.Now().Add(time.Duration(in.MS) * time.Millisecond)
+			for n := 0; time.Now().Before(stepEnd) || n == 0; n++ {
+				for k := 1; k <= 1000; k++ {
+					sum += 1 / float64(k*k)
+				}
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				progress((float64(i)+0.5)/float64(in.Steps), fmt.Sprintf("step %d of %d", i+1, in.Steps))
+			}
+		}
+		progress(1, "done")
+		return map[string]any{"steps": in.Steps, "seconds": time.Since(start).Seconds(), "checksum": sum}, nil
+	})
+
+	// engine.fail fails on purpose, to show (and test) that errors and bugs
+	// reach the page as messages and leave the engine running.
+	e.Register("engine.fail", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in struct {
+			Kind string `json:"kind"`
+		}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		switch in.Kind {
+		case "panic":
+			var none []int
+			return none[len(in.Kind)], nil // index out of range, deliberately
+		case "error":
+			return nil, errors.New("this request failed on purpose: the engine keeps running")
+		}
+		return nil, protocol.BadRequest("engine.fail: kind must be \"error\" or \"panic\", not %q", in.Kind)
+	})
+}

@@ -1,0 +1,60 @@
+package methods
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"textlab/wasm/protocol"
+)
+
+func serve(t *testing.T, method, payload string) protocol.Message {
+	t.Helper()
+	var last protocol.Message
+	e := protocol.New(func(m protocol.Message) { last = m })
+	Register(e)
+	e.Serve(protocol.Request{ID: 1, Method: method, Payload: json.RawMessage(payload)})
+	return last
+}
+
+func TestEngineMethods(t *testing.T) {
+	tests := []struct {
+		method, payload string
+		wantCode        string // "" for success
+		wantInResult    string
+	}{
+		{"engine.info", "", "", `"methods":["engine.fail","engine.info","engine.selftest","engine.status_card"]`},
+		{"engine.status_card", `{"workers":3,"isolated":true}`, "", `3 (one Go instance each)`},
+		{"engine.status_card", `{"workers":"x"}`, protocol.CodeBadRequest, ""},
+		{"engine.selftest", `{"steps":3,"ms":1}`, "", `"steps":3`},
+		{"engine.selftest", `{"steps":0}`, protocol.CodeBadRequest, ""},
+		{"engine.fail", `{"kind":"error"}`, protocol.CodeFailed, ""},
+		{"engine.fail", `{"kind":"panic"}`, protocol.CodeInternal, ""},
+		{"engine.fail", `{"kind":"other"}`, protocol.CodeBadRequest, ""},
+	}
+	for _, tc := range tests {
+		m := serve(t, tc.method, tc.payload)
+		if tc.wantCode != "" {
+			if m.Error == nil || m.Error.Code != tc.wantCode {
+				t.Errorf("%s %s: got %+v, want error %s", tc.method, tc.payload, m, tc.wantCode)
+			}
+			continue
+		}
+		if m.Type != "result" {
+			t.Errorf("%s: got %+v", tc.method, m)
+			continue
+		}
+		b, _ := json.Marshal(m.Result)
+		if !strings.Contains(string(b), tc.wantInResult) {
+			t.Errorf("%s: result %s lacks %s", tc.method, b, tc.wantInResult)
+		}
+	}
+}
+
+func TestStatusCardEscapes(t *testing.T) {
+	m := serve(t, "engine.status_card", `{"workers":2}`)
+	html := m.Result.(Fragment).HTML
+	if !strings.Contains(html, `data-rendered-by="engine"`) || !strings.Contains(html, "not cross-origin isolated") {
+		t.Fatalf("unexpected card: %s", html)
+	}
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestHandler(t *testing.T) {
+	assets := fstest.MapFS{
+		"app.js":    {Data: []byte("console.log(1)")},
+		"static.go": {Data: []byte("package static")},
+	}
+	h := NewHandler(assets)
+	tests := []struct {
+		method, path string
+		wantStatus   int
+		wantType     string
+		wantBody     string
+	}{
+		{"GET", "/", 200, "text/html; charset=utf-8", "<nav class=\"tabs\""},
+		{"GET", "/index.html", 200, "text/html; charset=utf-8", "engine-status"},
+		{"GET", "/static/app.js", 200, "text/javascript; charset=utf-8", "console.log(1)"},
+		{"GET", "/static/static.go", 404, "", ""},
+		{"GET", "/static/missing.js", 404, "", ""},
+		{"GET", "/elsewhere", 404, "", "Textlab lives at /"},
+		{"POST", "/", 404, "", ""},
+	}
+	for _, tc := range tests {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		if rec.Code != tc.wantStatus {
+			t.Errorf("%s %s: status %d, want %d", tc.method, tc.path, rec.Code, tc.wantStatus)
+		}
+		if tc.wantType != "" && rec.Header().Get("Content-Type") != tc.wantType {
+			t.Errorf("%s %s: Content-Type %q, want %q", tc.method, tc.path, rec.Header().Get("Content-Type"), tc.wantType)
+		}
+		if !strings.Contains(rec.Body.String(), tc.wantBody) {
+			t.Errorf("%s %s: body lacks %q", tc.method, tc.path, tc.wantBody)
+		}
+		// Every response, errors included, carries the security headers.
+		for name, want := range map[string]string{
+			"Content-Security-Policy":      ContentSecurityPolicy,
+			"Cross-Origin-Opener-Policy":   "same-origin",
+			"Cross-Origin-Embedder-Policy": "require-corp",
+			"X-Content-Type-Options":       "nosniff",
+			"Referrer-Policy":              "no-referrer",
+		} {
+			if got := rec.Header().Get(name); got != want {
+				t.Errorf("%s %s: %s = %q, want %q", tc.method, tc.path, name, got, want)
+			}
+		}
+	}
+}
+
+func TestCSPForbidsOtherOrigins(t *testing.T) {
+	for _, directive := range []string{"default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"} {
+		if !strings.Contains(ContentSecurityPolicy, directive+";") {
+			t.Errorf("CSP lacks %q", directive)
+		}
+	}
+	if strings.Contains(ContentSecurityPolicy, "unsafe-inline") || strings.Contains(ContentSecurityPolicy, "http") {
+		t.Errorf("CSP allows inline code or another origin: %s", ContentSecurityPolicy)
+	}
+}
+
+func TestPageHasNoInlineScript(t *testing.T) {
+	page, err := RenderPage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	for _, tab := range []string{"Data", "Dictionary", "Classic ML", "BERT", "Generate", "Prompting", "Agreement", "About"} {
+		if !strings.Contains(html, ">"+tab+"</a>") {
+			t.Errorf("navigation lacks %q", tab)
+		}
+	}
+	// Every <script> must load a file: the CSP would block inline code.
+	for rest := html; ; {
+		i := strings.Index(rest, "<script")
+		if i < 0 {
+			break
+		}
+		end := strings.Index(rest[i:], ">")
+		if !strings.Contains(rest[i:i+end], "src=") {
+			t.Errorf("inline script: %s", rest[i:i+end+1])
+		}
+		rest = rest[i+end:]
+	}
+	if strings.Contains(html, "style=") || strings.Contains(html, "onclick=") || strings.Contains(html, "onload=") {
+		t.Error("page uses inline styles or handlers, which the CSP blocks")
+	}
+}
