@@ -2,6 +2,11 @@
 // of long-running jobs (progress bar and cancel button). Results are
 // rendered by the engine with the same templ components the server uses.
 import { Engine, EngineError } from "./engine.js";
+import { wireJob, showFragment } from "./ui.js";
+import * as dataPage from "./pages/data.js";
+import * as dictionaryPage from "./pages/dictionary.js";
+import * as classicPage from "./pages/classic.js";
+import * as agreementPage from "./pages/agreement.js";
 
 const statusLine = document.getElementById("engine-status");
 
@@ -24,44 +29,6 @@ function showSection() {
 window.addEventListener("hashchange", showSection);
 showSection();
 
-// --- jobs: start, progress, cancel ----------------------------------------
-/** wireJob connects a ui.Job block to a function run(engine, {onProgress, signal}). */
-function wireJob(name, run) {
-  const root = document.querySelector(`[data-job="${name}"]`);
-  if (!root) return;
-  const start = root.querySelector('[data-action="start"]');
-  const cancel = root.querySelector('[data-action="cancel"]');
-  const bar = root.querySelector("progress");
-  const message = root.querySelector(".job-message");
-  let controller = null;
-  start.addEventListener("click", async () => {
-    controller = new AbortController();
-    start.disabled = true;
-    cancel.disabled = false;
-    bar.value = 0;
-    root.dataset.state = "running";
-    message.textContent = "starting…";
-    try {
-      const text = await run({
-        signal: controller.signal,
-        onProgress: (f, m) => {
-          bar.value = f;
-          message.textContent = m;
-        },
-      });
-      root.dataset.state = "done";
-      message.textContent = text;
-    } catch (err) {
-      root.dataset.state = err.code === "cancelled" ? "cancelled" : "error";
-      message.textContent = err.code === "cancelled" ? "Cancelled." : `Error: ${err.message}`;
-    } finally {
-      start.disabled = false;
-      cancel.disabled = true;
-    }
-  });
-  cancel.addEventListener("click", () => controller?.abort());
-}
-
 // --- start the engine ------------------------------------------------------
 async function main() {
   let engine;
@@ -79,12 +46,19 @@ async function main() {
     workers: engine.size,
     isolated: self.crossOriginIsolated === true,
   });
-  document.getElementById("engine-card").innerHTML = card.html; // escaped by templ
+  showFragment("engine-card", card);
 
   wireJob("selftest", async ({ signal, onProgress }) => {
     const r = await engine.call("engine.selftest", { steps: 20, ms: 100 }, { signal, onProgress });
     return `Done: ${r.steps} steps in ${r.seconds.toFixed(2)} s.`;
   });
+  for (const page of [dataPage, dictionaryPage, classicPage, agreementPage]) {
+    try {
+      await page.init(engine);
+    } catch (err) {
+      console.error(err);
+    }
+  }
   document.body.dataset.engine = "ready";
 }
 main();

@@ -21,6 +21,10 @@ import (
 // Register adds every engine method to e.
 func Register(e *protocol.Engine) {
 	registerEngine(e)
+	registerData(e)
+	registerDictionary(e)
+	registerClassic(e)
+	registerAgreement(e)
 }
 
 // Info is what the engine tells the page about itself.

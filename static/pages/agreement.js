@@ -1,0 +1,2 @@
+// The agreement page. init is called once the engine is ready.
+export function init(engine) {}

@@ -1,0 +1,2 @@
+// The classic page. init is called once the engine is ready.
+export function init(engine) {}

@@ -1,0 +1,70 @@
+// Persistence in the browser's IndexedDB, so nothing the user loaded or
+// computed is lost on reload (until they clear it). One database
+// ("textlab"), one key-value store; values are anything structured-clone
+// can copy (objects, strings, Uint8Array, Blob).
+
+const DB = "textlab";
+const STORE = "kv";
+let dbPromise = null;
+
+function open() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return dbPromise;
+}
+
+async function tx(mode, fn) {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const t = db.transaction(STORE, mode);
+    const req = fn(t.objectStore(STORE));
+    t.oncomplete = () => resolve(req?.result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error ?? new Error("storage aborted (is the disk full?)"));
+  });
+}
+
+/** get returns the value stored under key, or undefined. */
+export function get(key) {
+  return tx("readonly", (s) => s.get(key));
+}
+
+/** set stores value under key. */
+export function set(key, value) {
+  return tx("readwrite", (s) => s.put(value, key));
+}
+
+/** del removes key. */
+export function del(key) {
+  return tx("readwrite", (s) => s.delete(key));
+}
+
+// --- the results board: every evaluated run, from every page ---------------
+
+const RUNS = "board.runs";
+
+/** addRun appends a run to the results board. A run is a plain object:
+ * {page, dataset, split, method, settings: {…}, seed, metrics: {accuracy,
+ * macro_f1, weighted_f1, …}, time}. Pages listen for "textlab:board" events. */
+export async function addRun(run) {
+  const runs = (await get(RUNS)) ?? [];
+  runs.push({ ...run, id: crypto.randomUUID(), time: new Date().toISOString() });
+  await set(RUNS, runs);
+  document.dispatchEvent(new CustomEvent("textlab:board"));
+  return runs;
+}
+
+/** listRuns returns every run on the board, oldest first. */
+export async function listRuns() {
+  return (await get(RUNS)) ?? [];
+}
+
+/** clearRuns empties the board. */
+export async function clearRuns() {
+  await del(RUNS);
+  document.dispatchEvent(new CustomEvent("textlab:board"));
+}

@@ -1,0 +1,6 @@
+package methods
+
+import "textlab/wasm/protocol"
+
+// registerAgreement adds the agreement page's methods.
+func registerAgreement(e *protocol.Engine) {}

@@ -1,0 +1,6 @@
+package methods
+
+import "textlab/wasm/protocol"
+
+// registerClassic adds the classic page's methods.
+func registerClassic(e *protocol.Engine) {}
