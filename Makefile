@@ -6,7 +6,7 @@ PORT ?= 8080
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 .PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
-	test test-lint test-unit test-wasm test-browser fuzz bench clean
+	bench-deps test test-lint test-unit test-wasm test-browser fuzz bench clean
 
 all: build
 
@@ -85,6 +85,14 @@ fuzz:
 			$(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## bench: benchmarks with peers (scikit-learn, onnxruntime-web); see docs/BENCHMARKS.md
+bench-deps: deps
+	@if [ ! -d tools/bench/node_modules ]; then cd tools/bench && npm ci --no-audit --no-fund; fi
+
+bench: build bench-deps
+	$(GO) test -run XXX -bench . -benchtime 3x ./core/...
+	$(GO) test -tags 'browser bench' -count=1 -run 'Bench' -v ./e2e/
 
 clean:
 	rm -rf bin build static/engine.wasm static/wasm_exec.js
