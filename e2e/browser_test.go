@@ -290,7 +290,8 @@ func (tb *tab) screenshot(name string) {
 // cause or prevent; the page's own requests, workers included, are checked
 // by URL in openTab, and the Content-Security-Policy blocks them anyway.
 func chromiumService(request string) bool {
-	host := strings.Fields(request + " ")[1]
+	target := strings.Fields(request + " ")[1] // "host:port" or "host/path"
+	host, _, _ := strings.Cut(target, "/")
 	host, _, _ = strings.Cut(host, ":")
 	return host == "accounts.google.com" || strings.HasSuffix(host, ".googleapis.com")
 }

@@ -23,7 +23,7 @@ func TestEngineMethods(t *testing.T) {
 		wantCode        string // "" for success
 		wantInResult    string
 	}{
-		{"engine.info", "", "", `"methods":["engine.fail","engine.info","engine.selftest","engine.status_card"]`},
+		{"engine.info", "", "", `"engine.fail","engine.info","engine.selftest","engine.status_card"`},
 		{"engine.status_card", `{"workers":3,"isolated":true}`, "", `3 (one Go instance each)`},
 		{"engine.status_card", `{"workers":"x"}`, protocol.CodeBadRequest, ""},
 		{"engine.selftest", `{"steps":3,"ms":1}`, "", `"steps":3`},

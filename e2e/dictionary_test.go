@@ -1,0 +1,225 @@
+//go:build browser
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"textlab/core/vader"
+)
+
+// openDictionary opens the app at the dictionary tab and waits until the
+// page has loaded its dictionary and scored the example text.
+func openDictionary(t *testing.T, width, height int64) (*tab, string) {
+	t.Helper()
+	app := startApp(t)
+	tb := openTab(t, app, width, height)
+	tb.open(app + "#dictionary")
+	tb.waitFor(`document.getElementById("dictionary").dataset.ready === "true"`)
+	return tb, app
+}
+
+// tryText types text into the textarea and scores it.
+func (tb *tab) dictTry(text string) {
+	tb.t.Helper()
+	tb.eval(fmt.Sprintf(`(() => { const r = document.getElementById("dict-try-result"); r.replaceChildren(); document.getElementById("dict-text").value = %q; return true })()`, text))
+	tb.click("#dict-try")
+	tb.waitFor(`document.querySelector("#dict-try-result .dict-try") !== null`)
+}
+
+func TestDictionaryVADERText(t *testing.T) {
+	const text = "The food was not good, but the service was GREAT!!!"
+	want := vader.Score(text) // the reference: core/vader itself
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 800}, {"mobile", 390, 844}} {
+		t.Run(size.name, func(t *testing.T) {
+			tb, _ := openDictionary(t, size.width, size.height)
+			if name := tb.evalString(`document.getElementById("dictionary").dataset.dictionary`); name != "VADER" {
+				t.Fatalf("active dictionary %q, want VADER by default", name)
+			}
+			tb.dictTry(text)
+			got := map[string]string{}
+			for _, k := range []string{"compound", "pos", "neu", "neg"} {
+				got[k] = tb.evalString(`document.querySelector('#dict-try-result [data-score="` + k + `"]').textContent`)
+			}
+			wantS := map[string]string{
+				"compound": fmt.Sprintf("%.4f", want.Compound), "pos": fmt.Sprintf("%.3f", want.Pos),
+				"neu": fmt.Sprintf("%.3f", want.Neu), "neg": fmt.Sprintf("%.3f", want.Neg),
+			}
+			for k, w := range wantS {
+				if got[k] != w {
+					t.Errorf("%s = %q, want %q (vader.Score)", k, got[k], w)
+				}
+			}
+			marks := tb.evalString(`[...document.querySelectorAll("#dict-try-result mark")].map(m => m.firstChild.textContent).join("|")`)
+			if marks != "good|GREAT" {
+				t.Errorf("highlighted words %q, want good|GREAT", marks)
+			}
+			if title := tb.evalString(`document.querySelector("#dict-try-result mark.neg")?.title ?? ""`); !strings.Contains(title, "good: lexicon +1.9") {
+				t.Errorf("negated good: title %q", title)
+			}
+			if size.name == "mobile" {
+				if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > 390 {
+					t.Errorf("page is %v px wide on a 390 px screen", w)
+				}
+			}
+			tb.eval(`window.scrollTo(0, 0)`)
+			tb.screenshot(size.name + "-dictionary-try")
+
+			// User text is shown as text, never run as HTML.
+			tb.dictTry(`<img src=x onerror=alert(1)> good`)
+			if n := tb.eval(`document.querySelectorAll("#dictionary img").length`); n.(float64) != 0 {
+				t.Errorf("user text became an element")
+			}
+			if s := tb.evalString(`document.querySelector("#dict-try-result .dict-highlight").textContent`); !strings.HasPrefix(s, "<img src=x onerror=alert(1)> good") {
+				t.Errorf("highlighted text %q", s)
+			}
+		})
+	}
+}
+
+func TestDictionaryUpload(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "mine.dic")
+	os.WriteFile(good, []byte("%\n1\tposemo\n2\tnegemo\n%\nhapp*\t1\nthank you\t1\nsad\t2\n"), 0o644)
+	bad := filepath.Join(dir, "broken.dic")
+	os.WriteFile(bad, []byte("%\n1\tposemo\n%\nhappy\t1\nsad\t9\n"), 0o644)
+
+	tb, app := openDictionary(t, 1280, 800)
+	upload := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#dict-file"), []string{path})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	upload(good)
+	tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "mine.dic"`)
+	if info := tb.evalString(`document.getElementById("dict-info").textContent`); !strings.Contains(info, "1 with a wildcard, 1 phrase") || !strings.Contains(info, "posemo, negemo") {
+		t.Errorf("info %q", info)
+	}
+	if checked := tb.evalString(`document.querySelector('input[name="dict-source"]:checked').value`); checked != "upload" {
+		t.Errorf("checked source %q", checked)
+	}
+	tb.dictTry("Happiness! Thank you, I was so happy and a bit sad.")
+	counts := tb.evalString(`[...document.querySelectorAll("#dict-try-result tr[data-category]")].map(r => r.dataset.category + "=" + r.querySelector("[data-count]").textContent).join(" ")`)
+	if counts != "posemo=3 negemo=1" {
+		t.Errorf("counts %q, want posemo=3 negemo=1", counts)
+	}
+	marks := tb.evalString(`[...document.querySelectorAll("#dict-try-result mark")].map(m => m.firstChild.textContent).join("|")`)
+	if marks != "Happiness|Thank you|happy|sad" {
+		t.Errorf("marks %q", marks)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-dictionary-upload")
+
+	// A malformed file: a line-numbered error; the previous dictionary stays.
+	upload(bad)
+	tb.waitFor(`!document.getElementById("dict-error").hidden`)
+	msg := tb.evalString(`document.getElementById("dict-error").textContent`)
+	if !strings.Contains(msg, "broken.dic: line 5") || !strings.Contains(msg, "still active") {
+		t.Errorf("error %q", msg)
+	}
+	if name := tb.evalString(`document.getElementById("dictionary").dataset.dictionary`); name != "mine.dic" {
+		t.Errorf("after a bad upload the active dictionary is %q", name)
+	}
+	tb.dictTry("so happy")
+	if c := tb.evalString(`document.querySelector('#dict-try-result tr[data-category="posemo"] [data-count]').textContent`); c != "1" {
+		t.Errorf("the previous dictionary no longer scores: posemo=%q", c)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-dictionary-error")
+
+	// The uploaded dictionary survives a reload.
+	if err := chromedp.Do(tb.ctx, chromedp.Navigate(app+"#dictionary")); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.getElementById("dictionary").dataset.ready === "true"`)
+	if name := tb.evalString(`document.getElementById("dictionary").dataset.dictionary`); name != "mine.dic" {
+		t.Errorf("after a reload the active dictionary is %q", name)
+	}
+	if text := tb.evalString(`document.getElementById("dict-text").value`); text != "so happy" {
+		t.Errorf("after a reload the text is %q", text)
+	}
+	// Back to a built-in list.
+	tb.click(`input[name="dict-source"][value="afinn"]`)
+	tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "AFINN-111"`)
+}
+
+func TestDictionaryDataset(t *testing.T) {
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 800}, {"mobile", 390, 844}} {
+		t.Run(size.name, func(t *testing.T) {
+			tb, app := openDictionary(t, size.width, size.height)
+			tb.click(`nav.tabs a[data-tab="data"]`)
+			tb.waitFor(`!document.getElementById("data").hidden`)
+			tb.click(`#data [data-sample="sotu-party.csv"]`)
+			tb.waitFor(`document.getElementById("data").dataset.loaded === "sotu-party.csv"`)
+			tb.click(`nav.tabs a[data-tab="dictionary"]`)
+			tb.waitFor(`!document.getElementById("dictionary").hidden`)
+			if s := tb.evalString(`document.getElementById("dict-data-status").textContent`); !strings.Contains(s, "sotu-party.csv") {
+				t.Errorf("data status %q", s)
+			}
+			tb.click(`[data-job="dict-score"] [data-action="start"]`)
+			tb.waitFor(`document.querySelector('[data-job="dict-score"]').dataset.state === "done"`)
+			if n := tb.evalString(`document.querySelector("#dict-score-result .dict-scored").dataset.total`); n == "" || n == "0" {
+				t.Fatalf("scored %q texts", n)
+			}
+			if rows := tb.eval(`document.querySelectorAll("#dict-score-result .dict-rows tbody tr").length`); rows.(float64) != 10 {
+				t.Errorf("%v rows shown, want 10", rows)
+			}
+			means := tb.evalString(`document.querySelector("#dict-score-result .dict-means tbody").textContent`)
+			if !strings.Contains(means, "Democratic") || !strings.Contains(means, "Republican") {
+				t.Errorf("means per label: %q", means)
+			}
+			// Rule: compound ≥ 0.05 → Democratic, otherwise Republican.
+			tb.eval(`(() => {
+				document.getElementById("dict-rule-neutral").click();
+				const set = (outcome, label) => { const s = document.querySelector('#dict-mapping select[data-outcome="' + outcome + '"]'); s.value = label; s.dispatchEvent(new Event("change")); };
+				set("above", "Democratic"); set("below", "Republican");
+				return true })()`)
+			tb.click("#dict-evaluate")
+			tb.waitFor(`document.querySelector("#dict-eval-result .dict-eval") !== null`)
+			method := tb.evalString(`document.querySelector("#dict-eval-result .dict-method strong").textContent`)
+			if method != "VADER compound ≥ 0.05" {
+				t.Errorf("method %q", method)
+			}
+			if n := tb.eval(`document.querySelectorAll("#dict-eval-result svg.heatmap-svg").length`); n.(float64) != 1 {
+				t.Errorf("%v confusion matrices", n)
+			}
+			if size.name == "mobile" {
+				if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > 390 {
+					t.Errorf("page is %v px wide on a 390 px screen", w)
+				}
+			}
+			before := tb.eval(`import("./static/store.js").then(m => m.listRuns()).then(r => r.length)`).(float64)
+			tb.click("#dict-add-board")
+			tb.waitFor(`document.getElementById("dict-board-msg").textContent.startsWith("Added")`)
+			run := tb.evalString(`import("./static/store.js").then(m => m.listRuns()).then(r => JSON.stringify(r[r.length - 1]))`)
+			after := tb.eval(`import("./static/store.js").then(m => m.listRuns()).then(r => r.length)`).(float64)
+			if after != before+1 || !strings.Contains(run, `"method":"VADER compound ≥ 0.05"`) || !strings.Contains(run, `"dataset":"sotu-party.csv"`) || !strings.Contains(run, `"accuracy":`) {
+				t.Errorf("board %v → %v runs, last %s", before, after, run)
+			}
+			tb.eval(`window.scrollTo(0, 0)`)
+			tb.screenshot(size.name + "-dictionary-evaluate")
+
+			// The rule survives a reload.
+			if err := chromedp.Do(tb.ctx, chromedp.Navigate(app+"#dictionary")); err != nil {
+				t.Fatal(err)
+			}
+			tb.waitFor(`document.getElementById("dictionary").dataset.ready === "true"`)
+			if neutral := tb.eval(`document.getElementById("dict-rule-neutral").checked`); neutral != false {
+				t.Errorf("after reload the neutral band is %v", neutral)
+			}
+		})
+	}
+}

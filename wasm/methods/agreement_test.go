@@ -1,0 +1,281 @@
+package methods
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"textlab/wasm/protocol"
+	"textlab/web/ui"
+)
+
+// agreementCall runs one agreement method with an optional file and returns
+// its final message and the progress messages before it.
+func agreementCall(t *testing.T, method, payload, data string) (last protocol.Message, progress []protocol.Message) {
+	t.Helper()
+	e := protocol.New(func(m protocol.Message) {
+		if m.Type == "progress" {
+			progress = append(progress, m)
+			return
+		}
+		last = m
+	})
+	Register(e)
+	req := protocol.Request{ID: 1, Method: method, Payload: json.RawMessage(payload)}
+	if data != "" {
+		req.Data = []byte(data)
+	}
+	e.Serve(req)
+	return last, progress
+}
+
+// agreementOK fails unless m is a result, and returns it.
+func agreementOK(t *testing.T, m protocol.Message) *agreementResult {
+	t.Helper()
+	if m.Type != "result" {
+		t.Fatalf("got %+v, want a result", m)
+	}
+	r, ok := m.Result.(*agreementResult)
+	if !ok {
+		t.Fatalf("result is %T", m.Result)
+	}
+	return r
+}
+
+// The published values of Krippendorff (2011), "Computing Krippendorff's
+// Alpha-Reliability", for the worked example.
+func TestAgreementExampleLevels(t *testing.T) {
+	tests := []struct{ level, want string }{
+		{"nominal", "0.743"},
+		{"ordinal", "0.815"},
+		{"interval", "0.849"},
+		{"ratio", "0.797"},
+	}
+	for _, tc := range tests {
+		m, _ := agreementCall(t, "agreement.example", `{"settings":{"level":"`+tc.level+`"}}`, "")
+		r := agreementOK(t, m)
+		if !strings.Contains(r.HTML, `data-value="`+tc.want+`"`) {
+			t.Errorf("%s: html lacks alpha %s", tc.level, tc.want)
+		}
+		if r.Settings.Unit != "unit" || strings.Join(r.Settings.Coders, ",") != "A,B,C,D" || r.Settings.Format != "wide" {
+			t.Errorf("%s: guessed settings %+v", tc.level, r.Settings)
+		}
+		// compute on the loaded example with the same level agrees.
+		m, _ = agreementCall(t, "agreement.compute", `{"settings":{"format":"wide","unit":"unit","coders":["A","B","C","D"],"level":"`+tc.level+`"}}`, "")
+		if r := agreementOK(t, m); !strings.Contains(r.HTML, `data-value="`+tc.want+`"`) {
+			t.Errorf("%s: compute lacks alpha %s", tc.level, tc.want)
+		}
+	}
+	m, _ := agreementCall(t, "agreement.example", `{}`, "")
+	r := agreementOK(t, m)
+	for _, want := range []string{
+		`Needs exactly two coders; this file has 4`, // Cohen
+		`Coincidence matrix`, `<svg`, `<title>`,
+		`Units with disagreement (3)`,
+		`Units left out as unpairable (1)`, `line 13: unit <strong>12</strong> has 1 code`,
+		`Not available: line 3: unit &#34;2&#34; has 4 codes but line 2: unit &#34;1&#34; has 3`, // Fleiss with missing codes
+	} {
+		if !strings.Contains(r.HTML, want) {
+			t.Errorf("example html lacks %q", want)
+		}
+	}
+	if len(r.Notes) != 2 || !strings.Contains(r.Notes[0], "0.743 (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio)") || r.Notes[1] != "line 13: unit \"12\" has only 1 code, so it is left out as unpairable." {
+		t.Errorf("notes %q", r.Notes)
+	}
+}
+
+func TestAgreementLoad(t *testing.T) {
+	tests := []struct {
+		name, payload, file string
+		wantErr             string // substring of the error; "" for success
+		wantHTML            []string
+		check               func(*testing.T, *agreementResult)
+	}{
+		{
+			name: "two coders, cohen", payload: `{"name":"two.csv","guess":true}`,
+			file: "id,alice,bob\n1,pos,pos\n2,neg,neg\n3,pos,neg\n4,neu,neu\n5,neg,neg\n6,pos,pos\n",
+			// sklearn: cohen_kappa_score(["pos","neg","pos","neu","neg","pos"],["pos","neg","neg","neu","neg","pos"]) = 17/23 = 0.739
+			wantHTML: []string{`data-stat="cohen"`, `data-value="0.739"`, `Units with disagreement (1)`},
+			check: func(t *testing.T, r *agreementResult) {
+				if r.Settings.Unit != "id" || strings.Join(r.Settings.Coders, ",") != "alice,bob" {
+					t.Errorf("settings %+v", r.Settings)
+				}
+			},
+		},
+		{
+			name: "long format guessed", payload: `{"name":"long.csv","guess":true}`,
+			file:     "unit,coder,code\nu1,A,x\nu1,B,x\nu2,A,y\nu2,B,x\nu3,A,y\nu3,B,y\n",
+			wantHTML: []string{`Units with disagreement (1)`, `<th scope="row">u2</th>`},
+			check: func(t *testing.T, r *agreementResult) {
+				if r.Settings.Format != "long" || r.Settings.Coder != "coder" || r.Settings.Code != "code" || r.Settings.Unit != "unit" {
+					t.Errorf("settings %+v", r.Settings)
+				}
+			},
+		},
+		{
+			name: "semicolons and a script in a cell", payload: `{"name":"x.csv","guess":true}`,
+			file:     "item;c1;c2\n1;<img src=x onerror=alert(1)>;a\n2;a;a\n3;b;b\n",
+			wantHTML: []string{`&lt;img src=x onerror=alert(1)&gt;`},
+			check: func(t *testing.T, r *agreementResult) {
+				if strings.Contains(r.HTML, "<img") {
+					t.Errorf("unescaped cell in %s", r.HTML)
+				}
+			},
+		},
+		{
+			name: "undefined alpha says why", payload: `{"name":"same.csv","guess":true}`,
+			file:     "id,a,b\n1,x,x\n2,x,x\n",
+			wantHTML: []string{`Not defined: every pairable code has the same value`, `Not defined: both coders use only the label`},
+			check: func(t *testing.T, r *agreementResult) {
+				if r.Alpha != nil {
+					t.Errorf("alpha = %v, want null", *r.Alpha)
+				}
+				if strings.Contains(r.HTML, "NaN") {
+					t.Errorf("NaN on screen")
+				}
+			},
+		},
+		{name: "empty file", payload: `{"name":"e.csv","guess":true}`, file: " ", wantErr: "the file is empty"},
+		{name: "header only", payload: `{"name":"h.csv","guess":true}`, file: "id,a,b\n", wantErr: "line 1: "},
+		{name: "one coder", payload: `{"name":"one.csv","guess":true}`, file: "id,a\n1,x\n2,y\n", wantErr: "line 1: pick at least two coder columns (picked: a)"},
+		{name: "one column", payload: `{"name":"one.csv","guess":true}`, file: "a\nx\ny\n", wantErr: "line 1: the file has only one column"},
+		{
+			name: "non-numeric at interval", payload: `{"name":"n.csv","guess":true,"settings":{"level":"interval"}}`,
+			file: "id,a,b\n1,1,2\n2,3,3\n\n3,2,high\n", wantErr: `line 5: unit "3", coder "b": code "high" is not a number`,
+		},
+		{
+			name: "ragged row", payload: `{"name":"r.csv","guess":true}`,
+			file: "id,a,b\n1,x,y\n2,x\n", wantErr: "line 3",
+		},
+		{
+			name: "long with one coder", payload: `{"name":"l.csv","guess":true}`,
+			file: "unit,coder,code\n1,A,x\n2,A,y\n", wantErr: `column "coder": need at least two coders`,
+		},
+		{
+			name: "long duplicate code", payload: `{"name":"l.csv","guess":true}`,
+			file: "unit,coder,code\n1,A,x\n1,B,x\n\n1,A,y\n", wantErr: `line 5: unit "1" already has a code from coder "A" (line 2)`,
+		},
+		{
+			name: "wide without coders", payload: `{"name":"w.csv","settings":{"format":"wide","unit":"id","coders":[]}}`,
+			file: "id,a,b\n1,x,y\n", wantErr: "pick at least two coder columns",
+		},
+		{
+			name: "bad format", payload: `{"name":"w.csv","settings":{"format":"diagonal","coders":["a","b"]}}`,
+			file: "id,a,b\n1,x,y\n", wantErr: "format must be",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := agreementCall(t, "agreement.load", tc.payload, tc.file)
+			if tc.wantErr != "" {
+				if m.Type != "error" || !strings.Contains(m.Error.Message, tc.wantErr) {
+					t.Fatalf("got %+v, want error containing %q", m, tc.wantErr)
+				}
+				return
+			}
+			r := agreementOK(t, m)
+			for _, want := range tc.wantHTML {
+				if !strings.Contains(r.HTML, want) {
+					t.Errorf("html lacks %q:\n%s", want, r.HTML)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, r)
+			}
+		})
+	}
+}
+
+// A file that cannot be used leaves the loaded one in place.
+func TestAgreementFailedLoadKeepsPrevious(t *testing.T) {
+	agreementOK(t, agreementFirst(agreementCall(t, "agreement.example", `{}`, "")))
+	m, _ := agreementCall(t, "agreement.load", `{"name":"bad.csv","guess":true}`, "id,a\n1,x\n")
+	if m.Type != "error" {
+		t.Fatalf("bad file loaded: %+v", m)
+	}
+	r := agreementOK(t, agreementFirst(agreementCall(t, "agreement.compute", `{"settings":{"unit":"unit","coders":["A","B","C","D"]}}`, "")))
+	if r.Name != agreementExampleName || !strings.Contains(r.HTML, `data-value="0.743"`) {
+		t.Errorf("after a failed load: %s, %s", r.Name, r.HTML[:200])
+	}
+	agreementCall(t, "agreement.clear", `{}`, "")
+	m, _ = agreementCall(t, "agreement.compute", `{"settings":{"unit":"unit","coders":["A","B"]}}`, "")
+	if m.Type != "error" || !strings.Contains(m.Error.Message, "no coder file is loaded") {
+		t.Errorf("compute after clear: %+v", m)
+	}
+}
+
+func TestAgreementBootstrap(t *testing.T) {
+	agreementOK(t, agreementFirst(agreementCall(t, "agreement.example", `{}`, "")))
+	tests := []struct {
+		payload  string
+		wantErr  string
+		wantHTML string
+	}{
+		// core/agreement's ExampleBootstrapAlpha: interval level, 2000 resamples, seed 1.
+		{`{"settings":{"unit":"unit","coders":["A","B","C","D"],"level":"interval"},"bootstrap":{"resamples":2000,"seed":1}}`, "", `95% interval [0.4`},
+		{`{"settings":{"unit":"unit","coders":["A","B","C","D"]},"bootstrap":{"resamples":0,"seed":1}}`, "resamples must be between", ""},
+	}
+	for _, tc := range tests {
+		m, progress := agreementCall(t, "agreement.compute", tc.payload, "")
+		if tc.wantErr != "" {
+			if m.Type != "error" || !strings.Contains(m.Error.Message, tc.wantErr) {
+				t.Errorf("%s: got %+v", tc.payload, m)
+			}
+			continue
+		}
+		r := agreementOK(t, m)
+		if !strings.Contains(r.HTML, tc.wantHTML) || !strings.Contains(r.HTML, "from 2000 resamples") {
+			t.Errorf("%s: html lacks %q", tc.payload, tc.wantHTML)
+		}
+		if len(progress) == 0 || !strings.HasPrefix(progress[len(progress)-1].Message, "resample ") {
+			t.Errorf("progress %+v", progress)
+		}
+	}
+}
+
+func agreementFirst(m protocol.Message, _ []protocol.Message) protocol.Message { return m }
+
+// The heatmap component the agreement and classic pages share.
+func TestHeatmap(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    ui.HeatmapData
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "confusion matrix with a format",
+			data: ui.HeatmapData{Title: "Confusion matrix", RowLabel: "true", ColLabel: "predicted", Rows: []string{"ham", "spam"}, Cols: []string{"ham", "spam"}, Cells: [][]float64{{50, 2}, {3, 45}}, Format: "%.0f"},
+			want: []string{`role="img"`, `<title>Confusion matrix: 2 rows by 2 columns</title>`, `>50</text>`, `>45</text>`, `fill-opacity="0.920"`, `<figcaption>Confusion matrix</figcaption>`, `viewBox="0 0 `, `>predicted</text>`},
+		},
+		{
+			name: "default format drops trailing zeros",
+			data: ui.HeatmapData{Title: "m", Rows: []string{"1", "2"}, Cols: []string{"1", "2"}, Cells: [][]float64{{1.3333, 0.5}, {0, 2}}},
+			want: []string{`>1.33</text>`, `>0.5</text>`, `>0</text>`, `>2</text>`},
+		},
+		{
+			name:    "ragged and NaN cells, long and hostile labels",
+			data:    ui.HeatmapData{Title: "x", Rows: []string{"<script>alert(1)</script>", "b"}, Cols: []string{"a very long category name", "b"}, Cells: [][]float64{{math.NaN()}}},
+			want:    []string{`&lt;script&gt;`, `a very long c…`, `<title>a very long category name</title>`, `rotate(-45`, `>–</text>`},
+			notWant: []string{`<script>`, `NaN`},
+		},
+	}
+	for _, tc := range tests {
+		f, err := render(context.Background(), ui.Heatmap(tc.data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(f.HTML, w) {
+				t.Errorf("%s: lacks %q in %s", tc.name, w, f.HTML)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(f.HTML, w) {
+				t.Errorf("%s: has %q", tc.name, w)
+			}
+		}
+	}
+}

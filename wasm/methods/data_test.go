@@ -1,0 +1,149 @@
+package methods
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"textlab/wasm/protocol"
+)
+
+// dataEngine returns an engine with every method registered and a function
+// that serves one request on it and returns the final message.
+func dataEngine(t *testing.T) func(method, payload string, data []byte) protocol.Message {
+	t.Helper()
+	var last protocol.Message
+	e := protocol.New(func(m protocol.Message) {
+		if m.Type != "progress" {
+			last = m
+		}
+	})
+	Register(e)
+	id := int64(0)
+	return func(method, payload string, data []byte) protocol.Message {
+		id++
+		e.Serve(protocol.Request{ID: id, Method: method, Payload: json.RawMessage(payload), Data: data})
+		return last
+	}
+}
+
+const goodCSV = "id,text,label,speaker\n" +
+	"1,I loved it,pos,a\n" +
+	"2,,neg,a\n" +
+	"3,Dull and long,neg,b\n" +
+	"4,I loved it,pos,b\n" +
+	"5,<img src=x onerror=alert(1)>,neg,c\n"
+
+func TestDataMethods(t *testing.T) {
+	state.clearDataset()
+	call := dataEngine(t)
+	tests := []struct {
+		name            string
+		method, payload string
+		data            string
+		wantCode        string   // "" for success
+		wantIn          []string // substrings of the JSON result or the error message
+		wantLoaded      string   // name of the loaded data set afterwards ("" for none)
+	}{
+		{"browse before load", "data.browse", `{}`, "", protocol.CodeFailed, []string{"no data set is loaded"}, ""},
+		{"size ok", "data.check_size", `{"size":1000}`, "", "", []string{`"ok":true`}, ""},
+		{"size too big", "data.check_size", `{"size":200000000}`, "", protocol.CodeFailed, []string{"200 MB", "at most 100 MB"}, ""},
+		{"bad payload", "data.load", `{"name":3}`, goodCSV, protocol.CodeBadRequest, nil, ""},
+		{"load", "data.load", `{"name":"r.csv"}`, goodCSV, "", []string{
+			`"name":"r.csv"`, `"columns":["id","text","label","speaker"]`, `"text":"text"`, `"label":"label"`,
+			`"rows_read":5`, `"rows_usable":4`,
+			`data-count=\"unusable\">1`, "empty text",
+			"&lt;img src=x onerror=alert(1)&gt;", "<svg",
+		}, "r.csv"},
+		{"empty file keeps data", "data.load", `{"name":"e.csv"}`, "", protocol.CodeFailed, []string{"the file is empty"}, "r.csv"},
+		{"header only", "data.load", `{"name":"h.csv"}`, "text,label\n", protocol.CodeFailed, []string{"no rows"}, "r.csv"},
+		{"one class", "data.load", `{"name":"o.csv"}`, "text,label\na,x\nb,x\n", protocol.CodeFailed, []string{"only one class"}, "r.csv"},
+		{"binary", "data.load", `{"name":"b.csv"}`, "\x00\x01\x02PK\x03\x04\x00\x00\xff\xfe\x00", protocol.CodeFailed, []string{"binary"}, "r.csv"},
+		{"10000 columns", "data.load", `{"name":"w.csv"}`, "text,label\n" + strings.Repeat("x,", 9999) + "y\n", protocol.CodeFailed, []string{"columns"}, "r.csv"},
+		{"columns", "data.columns", `{"columns":{"text":"text","label":"speaker","id":"id"}}`, "", "", []string{`"label":"speaker"`, `"rows_usable":4`}, "r.csv"},
+		{"columns same", "data.columns", `{"columns":{"text":"text","label":"text"}}`, "", protocol.CodeFailed, []string{"both column"}, "r.csv"},
+		{"columns missing", "data.columns", `{"columns":{"text":"nope","label":"label"}}`, "", protocol.CodeFailed, []string{`no column "nope"`}, "r.csv"},
+		{"browse", "data.browse", `{"offset":2}`, "", "", []string{"rows 3–4 of 4"}, "r.csv"},
+		{"browse past end", "data.browse", `{"offset":99}`, "", "", []string{"<table", "rows 1–4 of 4"}, "r.csv"},
+		{"problems", "data.problems", `{"offset":0}`, "", "", []string{"empty text", "unusable rows 1–1 of 1"}, "r.csv"},
+		{"windows-1252", "data.load", `{"name":"w1252.csv"}`, "text,label\ncaf\xe9 ok,a\nna\xefve,b\n", "", []string{"Windows-1252", "caf\u00e9"}, "w1252.csv"},
+		{"clear", "data.clear", `{}`, "", "", []string{`"ok":true`}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var data []byte
+			if tc.data != "" {
+				data = []byte(tc.data)
+			}
+			m := call(tc.method, tc.payload, data)
+			var got string
+			if tc.wantCode != "" {
+				if m.Error == nil || m.Error.Code != tc.wantCode {
+					t.Fatalf("got %+v, want error %s", m, tc.wantCode)
+				}
+				got = m.Error.Message
+			} else {
+				if m.Type != "result" {
+					t.Fatalf("got %+v", m)
+				}
+				got = jsonOf(m.Result)
+			}
+			for _, w := range tc.wantIn {
+				if !strings.Contains(got, w) {
+					t.Errorf("result lacks %q:\n%.600s", w, got)
+				}
+			}
+			d, ok := state.Dataset()
+			switch {
+			case tc.wantLoaded == "" && ok:
+				t.Errorf("data set %q still loaded", d.Name)
+			case tc.wantLoaded != "" && (!ok || d.Name != tc.wantLoaded):
+				t.Errorf("loaded = %v %v, want %q", ok, d, tc.wantLoaded)
+			}
+		})
+	}
+}
+
+func TestDatasetAccessor(t *testing.T) {
+	state.clearDataset()
+	call := dataEngine(t)
+	if m := call("data.load", `{"name":"r.csv","columns":{"text":"text","label":"label","group":"speaker"}}`, []byte(goodCSV)); m.Type != "result" {
+		t.Fatalf("load: %+v", m)
+	}
+	d, ok := state.Dataset()
+	if !ok {
+		t.Fatal("no data set after load")
+	}
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"texts", strings.Join(d.Texts, "|"), "I loved it|Dull and long|I loved it|<img src=x onerror=alert(1)>"},
+		{"label names", strings.Join(d.LabelNames, "|"), "neg|pos"},
+		{"labels", d.Labels, []int{1, 0, 1, 0}},
+		{"groups", strings.Join(d.Groups, "|"), "a|b|b|c"},
+		{"ids", strings.Join(d.IDs, "|"), "|||"},
+		{"columns", d.Columns.Group, "speaker"},
+		{"lines", d.Examples[3].Line, 6},
+	}
+	for _, tc := range tests {
+		if a, b := jsonOf(tc.got), jsonOf(tc.want); a != b {
+			t.Errorf("%s = %s, want %s", tc.name, a, b)
+		}
+	}
+	v := d.Version
+	call("data.columns", `{"columns":{"text":"text","label":"label"}}`, nil)
+	if d2, _ := state.Dataset(); d2.Version <= v || d2.Columns.Group != "" {
+		t.Errorf("after data.columns: version %d (was %d), group %q", d2.Version, v, d2.Columns.Group)
+	}
+	state.clearDataset()
+}
+
+// jsonOf encodes v as JSON without escaping HTML, so tests can look for markup.
+func jsonOf(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,301 @@
+package methods
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"textlab/core/dataset"
+	"textlab/core/vader"
+	"textlab/wasm/protocol"
+)
+
+// dictServe runs one dictionary method with bulk data and returns its
+// result (as JSON) or its error.
+func dictServe(t *testing.T, method, payload string, data []byte) (map[string]any, *protocol.Error) {
+	t.Helper()
+	var last protocol.Message
+	e := protocol.New(func(m protocol.Message) {
+		if m.Type != "progress" {
+			last = m
+		}
+	})
+	Register(e)
+	e.Serve(protocol.Request{ID: 1, Method: method, Payload: json.RawMessage(payload), Data: data})
+	if last.Error != nil {
+		return nil, last.Error
+	}
+	b, err := json.Marshal(last.Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out, nil
+}
+
+const testDic = "%\n1\tposemo\n2\tnegemo\n%\nhapp*\t1\nthank you\t1\nsad\t2\nnot good\t2\n"
+
+func TestDictionaryLoad(t *testing.T) {
+	tests := []struct {
+		name, payload string
+		data          []byte
+		wantCode      string // "" for success
+		wantIn        string // in the HTML or the error message
+		wantActive    string // the active dictionary afterwards
+	}{
+		{"vader", `{"source":"vader"}`, nil, "", "Apache-2.0", "VADER"},
+		{"afinn", `{"source":"afinn"}`, nil, "", "2477", "AFINN-111"},
+		{"bing", `{"source":"bing"}`, nil, "", "6780", "Bing opinion lexicon"},
+		{"dic", `{"source":"upload","name":"mine.dic"}`, []byte(testDic), "", "1 with a wildcard, 2 phrases", "mine.dic"},
+		{"malformed dic keeps the previous one", `{"source":"upload","name":"bad.dic"}`, []byte("%\n1\tposemo\n%\nhappy\t7\n"), protocol.CodeFailed, "bad.dic: line 4: term \"happy\" has category 7, which the header does not define", "mine.dic"},
+		{"empty upload", `{"source":"upload","name":"e.csv"}`, nil, protocol.CodeFailed, "the file is empty", "mine.dic"},
+		{"csv", `{"source":"upload","name":"w.csv"}`, []byte("term,category,weight\ngood,pos,2\nbad*,neg,-1\n"), "", "weighted", "w.csv"},
+		{"unknown source", `{"source":"liwc"}`, nil, protocol.CodeBadRequest, "source must be", "w.csv"},
+		{"bad payload", `{"source":3}`, nil, protocol.CodeBadRequest, "not valid", "w.csv"},
+	}
+	for _, tc := range tests {
+		out, perr := dictServe(t, "dictionary.load", tc.payload, tc.data)
+		switch {
+		case tc.wantCode != "":
+			if perr == nil || perr.Code != tc.wantCode || !strings.Contains(perr.Message, tc.wantIn) {
+				t.Errorf("%s: got %+v, want %s error containing %q", tc.name, perr, tc.wantCode, tc.wantIn)
+			}
+		case perr != nil:
+			t.Errorf("%s: error %v", tc.name, perr)
+		default:
+			if html, _ := out["html"].(string); !strings.Contains(strings.ReplaceAll(html, ",", ""), strings.ReplaceAll(tc.wantIn, ",", "")) {
+				t.Errorf("%s: HTML lacks %q:\n%s", tc.name, tc.wantIn, html)
+			}
+		}
+		if a, _ := dictionaries.get(); a == nil || a.name != tc.wantActive {
+			t.Errorf("%s: active dictionary %v, want %s", tc.name, a, tc.wantActive)
+		}
+	}
+}
+
+func TestDictionaryTry(t *testing.T) {
+	sentence := "The food was not good, but the service was GREAT!!!"
+	want := vader.Score(sentence)
+	tests := []struct {
+		name, source string
+		data         []byte
+		text         string
+		wantIn       []string // in the HTML
+		check        func(t *testing.T, scores map[string]any)
+	}{
+		{"vader sentence", "vader", nil, sentence,
+			[]string{`data-score="compound">` + fmt.Sprintf("%.4f", want.Compound), `<mark class="pos"`, `GREAT<span class="dict-contrib">`, `data-score="neu">` + fmt.Sprintf("%.3f", want.Neu)},
+			func(t *testing.T, s map[string]any) {
+				if s["compound"] != want.Compound || s["pos"] != want.Pos || s["neu"] != want.Neu || s["neg"] != want.Neg {
+					t.Errorf("scores %v, want %+v", s, want)
+				}
+			}},
+		{"vader escapes", "vader", nil, `good <img src=x onerror=alert(1)>`,
+			[]string{`&lt;img src=x onerror=alert(1)&gt;`}, nil},
+		{"dic wildcard and phrase", "upload", []byte(testDic), "Happiness! Thank  you, I was so happy but not good and sad.",
+			[]string{`<tr data-category="posemo"><th scope="row">posemo</th><td class="num" data-count>3</td>`, `<mark class="neg" title="&#34;not good&#34; matches &#34;not good&#34; (negemo)">not good`, `Thank  you`},
+			func(t *testing.T, s map[string]any) {
+				counts := s["counts"].(map[string]any)
+				if counts["posemo"] != 3.0 || counts["negemo"] != 2.0 {
+					t.Errorf("counts %v, want posemo 3, negemo 2", counts)
+				}
+			}},
+		{"afinn multibyte", "afinn", nil, "Café is good, ünïcode bad",
+			[]string{`Café is <mark class="pos"`, `>good<span class="dict-contrib">+3</span></mark>, ünïcode <mark class="neg"`}, nil},
+	}
+	for _, tc := range tests {
+		if _, perr := dictServe(t, "dictionary.load", `{"source":"`+tc.source+`","name":"t.dic"}`, tc.data); perr != nil {
+			t.Fatalf("%s: load: %v", tc.name, perr)
+		}
+		payload, _ := json.Marshal(map[string]string{"text": tc.text})
+		out, perr := dictServe(t, "dictionary.try", string(payload), nil)
+		if perr != nil {
+			t.Errorf("%s: %v", tc.name, perr)
+			continue
+		}
+		html := out["html"].(string)
+		for _, w := range tc.wantIn {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: HTML lacks %q:\n%s", tc.name, w, html)
+			}
+		}
+		if strings.Contains(html, "<img") {
+			t.Errorf("%s: unescaped user text in %s", tc.name, html)
+		}
+		if tc.check != nil {
+			tc.check(t, out["scores"].(map[string]any))
+		}
+	}
+}
+
+func TestDictSegments(t *testing.T) {
+	text := "añb cd" // ñ is two bytes: a=0, ñ=1..3, b=3
+	tests := []struct {
+		name  string
+		spans []dictSpan
+		want  string // segments, marks in [brackets]
+		n     int
+	}{
+		{"none", nil, "añb cd", 0},
+		{"one", []dictSpan{{start: 5, end: 7}}, "añb [cd]", 1},
+		{"unsorted", []dictSpan{{start: 5, end: 7}, {start: 0, end: 4}}, "[añb] [cd]", 2},
+		{"overlap skipped", []dictSpan{{start: 0, end: 4}, {start: 3, end: 6}}, "[añb] cd", 1},
+		{"inside a character skipped", []dictSpan{{start: 2, end: 4}}, "añb cd", 0},
+		{"out of range skipped", []dictSpan{{start: 5, end: 9}, {start: -1, end: 2}}, "añb cd", 0},
+		{"empty skipped", []dictSpan{{start: 3, end: 3}}, "añb cd", 0},
+	}
+	for _, tc := range tests {
+		segs, n := dictSegments(text, tc.spans)
+		var b strings.Builder
+		for _, s := range segs {
+			if s.Match {
+				b.WriteString("[" + s.Text + "]")
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		if b.String() != tc.want || n != tc.n {
+			t.Errorf("%s: got %q (%d marks), want %q (%d)", tc.name, b.String(), n, tc.want, tc.n)
+		}
+	}
+}
+
+func TestDictionaryScoreAndEvaluate(t *testing.T) {
+	examples := []dataset.Example{
+		{Line: 2, Text: "I love this, it is great", Label: "pos"},
+		{Line: 3, Text: "Terrible and awful", Label: "neg"},
+		{Line: 4, Text: "What a wonderful day", Label: "pos"},
+		{Line: 5, Text: "The table is brown", Label: "neg"},
+		{Line: 7, Text: "bad <b>bold</b>", Label: "neg"},
+	}
+	state.setDataset(newLoadedData("tiny.csv", nil, nil, dataset.Columns{}, examples))
+	defer state.clearDataset()
+
+	if _, perr := dictServe(t, "dictionary.load", `{"source":"vader"}`, nil); perr != nil {
+		t.Fatal(perr)
+	}
+	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"compound","threshold":0.05}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set") {
+		t.Errorf("evaluate before scoring: %v", perr)
+	}
+	out, perr := dictServe(t, "dictionary.score", `{}`, nil)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	html := out["html"].(string)
+	for _, w := range []string{"tiny.csv, 5 texts scored with VADER", "&lt;b&gt;bold&lt;/b&gt;", `<td class="num">7</td>`, "mean compound"} {
+		if !strings.Contains(html, w) {
+			t.Errorf("score HTML lacks %q:\n%s", w, html)
+		}
+	}
+	if out["n"] != 5.0 || fmt.Sprint(out["labels"]) != "[neg pos]" {
+		t.Errorf("score result %v", out)
+	}
+
+	tests := []struct {
+		name, payload string
+		wantErr       string
+		wantAcc       float64
+		wantMethod    string
+		wantIn        string
+	}{
+		// Texts 1 and 3 are positive (compound ≥ 0.05), 2 and 5 negative,
+		// 4 neutral: with neutral → neg all five are right.
+		{"compound three-way", `{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"pos","below":"neg","neutral":"neg"}}`, "", 1, "VADER compound ≥ 0.05, neutral band", "Confusion matrix"},
+		// Without a label for neutral, "neutral" is a predicted-only class.
+		{"unmapped neutral", `{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"pos","below":"neg"}}`, "", 0.8, "VADER compound ≥ 0.05, neutral band", "(predicted only)"},
+		{"two-way", `{"kind":"compound","threshold":0.05,"mapping":{"above":"pos","below":"neg"}}`, "", 1, "VADER compound ≥ 0.05", "macro avg"},
+		{"share needs a list", `{"kind":"share","category":"positive","threshold":0.1}`, "choose the compound rule", 0, "", ""},
+		{"negative band", `{"kind":"compound","threshold":-0.1,"neutral":true}`, "must be 0 or more", 0, "", ""},
+		{"unknown kind", `{"kind":"mean"}`, "rule kind must be", 0, "", ""},
+	}
+	for _, tc := range tests {
+		out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+		if tc.wantErr != "" {
+			if perr == nil || !strings.Contains(perr.Message, tc.wantErr) {
+				t.Errorf("%s: got %v, want error with %q", tc.name, perr, tc.wantErr)
+			}
+			continue
+		}
+		if perr != nil {
+			t.Errorf("%s: %v", tc.name, perr)
+			continue
+		}
+		m := out["metrics"].(map[string]any)
+		if m["accuracy"] != tc.wantAcc || out["method"] != tc.wantMethod || !strings.Contains(out["html"].(string), tc.wantIn) {
+			t.Errorf("%s: accuracy %v method %q (want %v, %q); HTML has %q: %v", tc.name, m["accuracy"], out["method"], tc.wantAcc, tc.wantMethod, tc.wantIn, strings.Contains(out["html"].(string), tc.wantIn))
+		}
+	}
+
+	// A word list: Bing, majority category mapped to the labels.
+	if _, perr := dictServe(t, "dictionary.load", `{"source":"bing"}`, nil); perr != nil {
+		t.Fatal(perr)
+	}
+	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set with Bing") {
+		t.Errorf("a new dictionary must be scored again: %v", perr)
+	}
+	if _, perr := dictServe(t, "dictionary.score", `{}`, nil); perr != nil {
+		t.Fatal(perr)
+	}
+	listTests := []struct {
+		payload, wantErr string
+		wantAcc          float64
+		wantMethod       string
+	}{
+		// love, great, wonderful → positive; terrible, awful, bad → negative;
+		// "The table is brown" has no match → neg.
+		{`{"kind":"majority","mapping":{"positive":"pos","negative":"neg","no match":"neg"}}`, "", 1, "Bing opinion lexicon majority category"},
+		{`{"kind":"share","category":"positive","threshold":0.2,"mapping":{"above":"pos","below":"neg"}}`, "", 1, "Bing opinion lexicon positive share ≥ 20%"},
+		{`{"kind":"share","category":"joy","threshold":0.2}`, "choose one of the dictionary's categories", 0, ""},
+		{`{"kind":"compound","threshold":0.05}`, "needs VADER", 0, ""},
+	}
+	for _, tc := range listTests {
+		out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+		if tc.wantErr != "" {
+			if perr == nil || !strings.Contains(perr.Message, tc.wantErr) {
+				t.Errorf("%s: got %v, want error with %q", tc.payload, perr, tc.wantErr)
+			}
+			continue
+		}
+		if perr != nil {
+			t.Errorf("%s: %v", tc.payload, perr)
+			continue
+		}
+		if acc := out["metrics"].(map[string]any)["accuracy"]; acc != tc.wantAcc || out["method"] != tc.wantMethod {
+			t.Errorf("%s: accuracy %v, method %q", tc.payload, acc, out["method"])
+		}
+	}
+
+	// A new data set makes the scoring stale.
+	state.setDataset(newLoadedData("other.csv", nil, nil, dataset.Columns{}, examples[:2]))
+	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "changed") {
+		t.Errorf("stale scoring: %v", perr)
+	}
+	state.clearDataset()
+	if _, perr := dictServe(t, "dictionary.score", `{}`, nil); perr == nil || !strings.Contains(perr.Message, "Data page") {
+		t.Errorf("score without data: %v", perr)
+	}
+}
+
+func TestDictionaryScoreCancelled(t *testing.T) {
+	examples := []dataset.Example{{Line: 2, Text: "good", Label: "a"}, {Line: 3, Text: "bad", Label: "b"}}
+	state.setDataset(newLoadedData("c.csv", nil, nil, dataset.Columns{}, examples))
+	defer state.clearDataset()
+	if _, perr := dictServe(t, "dictionary.load", `{"source":"afinn"}`, nil); perr != nil {
+		t.Fatal(perr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := dictScore(ctx, protocol.Request{Method: "dictionary.score"}, func(float64, string) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled scoring: %v, want context.Canceled", err)
+	}
+	if _, sc := dictionaries.get(); sc != nil {
+		t.Errorf("a cancelled scoring was kept")
+	}
+}
