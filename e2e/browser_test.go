@@ -271,6 +271,9 @@ func (tb *tab) click(selector string) {
 // screenshot saves a full-page PNG under e2e/screenshots/.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
+	// Scroll to the top first: a full-page capture of a scrolled page
+	// draws the sticky header in the middle of it.
+	tb.eval(`window.scrollTo(0, 0)`)
 	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tb.t.Fatalf("screenshot: %v", err)
