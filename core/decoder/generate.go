@@ -24,8 +24,23 @@ type Model interface {
 
 var _ Model = (*Llama)(nil)
 
+// BOSer is implemented by models whose sequences start (and end) with
+// another id than BOS, such as GPT-2's <|endoftext|>. Generate uses that id
+// where it would use BOS.
+type BOSer interface {
+	BOS() int
+}
+
+// bosOf returns m's start-of-sequence id: m.BOS() for a BOSer, else BOS.
+func bosOf(m Model) int {
+	if b, ok := m.(BOSer); ok {
+		return b.BOS()
+	}
+	return BOS
+}
+
 // Generate continues prompt (token ids, usually starting with BOS; an empty
-// prompt means [BOS]) as run.c's generate loop does: steps counts
+// prompt means [BOS]; a BOSer's own id replaces BOS throughout) as run.c's generate loop does: steps counts
 // positions, the prompt included (steps ≤ 0 or beyond the model's SeqLen
 // means SeqLen); while the prompt lasts, the next token is the prompt's next
 // id, after that next picks it from the logits; generation stops early when
@@ -35,8 +50,9 @@ var _ Model = (*Llama)(nil)
 // example to read the model's attention. Generate checks ctx between positions and returns ctx's error with the
 // tokens produced so far.
 func Generate(ctx context.Context, m Model, prompt []int, steps int, next func(logits []float32) int, onToken func(pos, id int)) ([]int, error) {
+	bos := bosOf(m)
 	if len(prompt) == 0 {
-		prompt = []int{BOS}
+		prompt = []int{bos}
 	}
 	if steps <= 0 || steps > m.SeqLen() {
 		steps = m.SeqLen()
@@ -64,7 +80,7 @@ func Generate(ctx context.Context, m Model, prompt []int, steps int, next func(l
 		} else {
 			id = next(logits)
 		}
-		if id == BOS {
+		if id == bos {
 			break
 		}
 		if id < 0 || id >= m.VocabSize() {

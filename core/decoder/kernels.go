@@ -3,6 +3,7 @@ package decoder
 import (
 	"math"
 
+	"textlab/core/quant"
 	"textlab/core/tensor"
 )
 
@@ -10,9 +11,14 @@ import (
 // operation, so results agree with llama2.c to the last bit where the C
 // library's expf, powf, sinf and cosf round as Go's float64 functions do.
 
-// matmul computes out = W·x for W of shape [d][n]: the one place a
-// quantized (int8) weight path would plug in.
-func matmul(out, x, w []float32, n, d int) {
+// matmul computes out = W·x for W of shape [d][n]: with the float32 w, or,
+// when q is not nil, with the int8 q and x quantized into the scratch xq
+// (at least n long), as matmulInt8 does.
+func matmul(out, x, w []float32, q *quant.Matrix, n, d int, xq []int8) {
+	if q != nil {
+		matmulInt8(out, x, q, xq)
+		return
+	}
 	tensor.MatVec(out, w, x, d, n)
 }
 

@@ -8,6 +8,15 @@
 // the same order, so the logits and the sampled tokens match run.c's output.
 // Checkpoints in llama2.c's format are read by package textlab/core/llama2c.
 //
+// GPT2 is the GPT-2 architecture as Hugging Face's GPT2LMHeadModel runs it
+// (LayerNorm before each sub-layer, learned positions, GELU with the tanh
+// approximation, an LM head tied to the token embedding). LoadGPT2 reads a
+// Hugging Face config.json and model.safetensors, and WriteSafetensors
+// writes them back.
+//
+// Both models can run their projections in int8 (Quantize; see int8.go),
+// and both save and load Textlab's int8 safetensors.
+//
 // Generate is the loop that turns a prompt into a continuation; it takes the
 // sampler as a function, so the model never sees how tokens are chosen.
 package decoder
@@ -15,6 +24,8 @@ package decoder
 import (
 	"fmt"
 	"math"
+
+	"textlab/core/quant"
 )
 
 // LlamaConfig holds the hyper-parameters of a Llama model, as llama2.c's
@@ -74,6 +85,27 @@ type LlamaLayer struct {
 	W1     []float32 // [hidden_dim][dim] gate projection
 	W2     []float32 // [dim][hidden_dim] down projection
 	W3     []float32 // [hidden_dim][dim] up projection
+	// Int8 holds int8 versions of the projections when the model is
+	// quantized (see Llama.Quantize); each one set replaces the float32
+	// matrix of the same name, which is then nil. nil means float32.
+	Int8 *LlamaInt8
+}
+
+// LlamaInt8 holds the int8 projections of one Llama block, each with one
+// scale per output row (see package textlab/core/quant).
+type LlamaInt8 struct {
+	Wq, Wk, Wv, Wo, W1, W2, W3 *quant.Matrix
+}
+
+// noInt8 is the LlamaInt8 of a float32 layer: all matrices nil.
+var noInt8 = &LlamaInt8{}
+
+// int8 returns the layer's int8 projections (all nil for float32).
+func (l *LlamaLayer) int8() *LlamaInt8 {
+	if l.Int8 == nil {
+		return noInt8
+	}
+	return l.Int8
 }
 
 // LlamaWeights holds all weights of a Llama model.
@@ -107,9 +139,20 @@ func (w *LlamaWeights) Check(cfg LlamaConfig) error {
 			name string
 			v    []float32
 			n    int
-		}{{"rms_att", l.RMSAtt, dim}, {"wq", l.Wq, dim * dim}, {"wk", l.Wk, kv * dim}, {"wv", l.Wv, kv * dim},
-			{"wo", l.Wo, dim * dim}, {"rms_ffn", l.RMSFFN, dim}, {"w1", l.W1, hid * dim}, {"w2", l.W2, dim * hid}, {"w3", l.W3, hid * dim}} {
+		}{{"rms_att", l.RMSAtt, dim}, {"rms_ffn", l.RMSFFN, dim}} {
 			if err := check(fmt.Sprintf("layers.%d.%s", i, t.name), t.v, t.n); err != nil {
+				return err
+			}
+		}
+		q := l.int8()
+		for _, t := range []struct {
+			name    string
+			v       []float32
+			q       *quant.Matrix
+			out, in int
+		}{{"wq", l.Wq, q.Wq, dim, dim}, {"wk", l.Wk, q.Wk, kv, dim}, {"wv", l.Wv, q.Wv, kv, dim}, {"wo", l.Wo, q.Wo, dim, dim},
+			{"w1", l.W1, q.W1, hid, dim}, {"w2", l.W2, q.W2, dim, hid}, {"w3", l.W3, q.W3, hid, dim}} {
+			if err := checkMatrix(fmt.Sprintf("layers.%d.%s", i, t.name), t.v, t.q, t.out, t.in); err != nil {
 				return err
 			}
 		}
@@ -131,6 +174,7 @@ type RunState struct {
 	Q      []float32 // [dim] query
 	Att    []float32 // [pos+1] attention scores, then probabilities, of the head being computed
 	Logits []float32 // [vocab] output logits
+	XQ     []int8    // [max(dim, hidden_dim)] int8 activations for int8 projections
 	// KeyCache and ValueCache are [position][n_layers][kv_dim]: position
 	// first (not layer first, as in llama2.c) so the cache grows with the
 	// sequence instead of being allocated for SeqLen up front.
@@ -144,7 +188,7 @@ func newRunState(c LlamaConfig) RunState {
 	return RunState{
 		X: make([]float32, c.Dim), XB: make([]float32, c.Dim), XB2: make([]float32, c.Dim),
 		HB: make([]float32, c.HiddenDim), HB2: make([]float32, c.HiddenDim),
-		Q: make([]float32, c.Dim), Logits: make([]float32, c.VocabSize),
+		Q: make([]float32, c.Dim), Logits: make([]float32, c.VocabSize), XQ: make([]int8, max(c.Dim, c.HiddenDim)),
 	}
 }
 
@@ -218,17 +262,19 @@ func (m *Llama) Forward(token, pos int) []float32 {
 	// Embed: copy the token's row of the embedding table into x.
 	copy(s.X, w.TokenEmbedding[token*dim:(token+1)*dim])
 
-	for l, lw := range w.Layers {
+	for l := range w.Layers {
+		lw := &w.Layers[l]
 		loff := l * kvDim // this layer's offset within each position of the KV cache
 		k := s.KeyCache[pos*stride+loff : pos*stride+loff+kvDim]
 		v := s.ValueCache[pos*stride+loff : pos*stride+loff+kvDim]
+		q8 := lw.int8() // the int8 projections, all nil in a float32 model
 
 		// Attention RMSNorm.
 		rmsnorm(s.XB, s.X, lw.RMSAtt)
 		// q, k, v projections; k and v go straight into the cache at pos.
-		matmul(s.Q, s.XB, lw.Wq, dim, dim)
-		matmul(k, s.XB, lw.Wk, dim, kvDim)
-		matmul(v, s.XB, lw.Wv, dim, kvDim)
+		matmul(s.Q, s.XB, lw.Wq, q8.Wq, dim, dim, s.XQ)
+		matmul(k, s.XB, lw.Wk, q8.Wk, dim, kvDim, s.XQ)
+		matmul(v, s.XB, lw.Wv, q8.Wv, dim, kvDim, s.XQ)
 		// RoPE: rotate each (even, odd) pair of q and k by pos·10000^(-i/head_size).
 		rope(s.Q, k, pos, headSize)
 		// Grouped-query attention of each head over positions 0..pos.
@@ -259,7 +305,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 			}
 		}
 		// Output projection of the attention.
-		matmul(s.XB2, s.XB, lw.Wo, dim, dim)
+		matmul(s.XB2, s.XB, lw.Wo, q8.Wo, dim, dim, s.XQ)
 		// Residual connection.
 		for i := range s.X {
 			s.X[i] += s.XB2[i]
@@ -267,13 +313,13 @@ func (m *Llama) Forward(token, pos int) []float32 {
 		// Feed-forward RMSNorm.
 		rmsnorm(s.XB, s.X, lw.RMSFFN)
 		// SwiGLU feed-forward: w2 · (silu(w1·x) ⊙ (w3·x)).
-		matmul(s.HB, s.XB, lw.W1, dim, hidden)
-		matmul(s.HB2, s.XB, lw.W3, dim, hidden)
+		matmul(s.HB, s.XB, lw.W1, q8.W1, dim, hidden, s.XQ)
+		matmul(s.HB2, s.XB, lw.W3, q8.W3, dim, hidden, s.XQ)
 		for i, val := range s.HB {
 			val *= 1 / (1 + float32(math.Exp(float64(-val))))
 			s.HB[i] = val * s.HB2[i]
 		}
-		matmul(s.XB, s.HB, lw.W2, hidden, dim)
+		matmul(s.XB, s.HB, lw.W2, q8.W2, hidden, dim, s.XQ)
 		// Residual connection.
 		for i := range s.X {
 			s.X[i] += s.XB[i]
@@ -283,7 +329,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 	// Final RMSNorm.
 	rmsnorm(s.X, s.X, w.RMSFinal)
 	// Classifier into logits.
-	matmul(s.Logits, s.X, w.Classifier, dim, c.VocabSize)
+	matmul(s.Logits, s.X, w.Classifier, nil, dim, c.VocabSize, nil)
 	return s.Logits
 }
 
