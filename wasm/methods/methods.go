@@ -25,6 +25,7 @@ func Register(e *protocol.Engine) {
 	registerDictionary(e)
 	registerClassic(e)
 	registerAgreement(e)
+	registerClassicBench(e)
 }
 
 // Info is what the engine tells the page about itself.

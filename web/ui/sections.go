@@ -19,7 +19,7 @@ type Section struct {
 var Sections = []Section{
 	{ID: "data", Title: "Data", Step: "Step 1", Lead: "Bring a labeled data set: import a CSV, TSV or JSON Lines file, check every row, and look at the classes before training anything.", Ready: true},
 	{ID: "dictionary", Title: "Dictionary", Step: "Step 2", Lead: "Score texts with a lexicon (VADER, AFINN, opinion words or your own LIWC-style dictionary) and evaluate the scores as a classifier.", Ready: true},
-	{ID: "classic", Title: "Classic ML", Step: "Step 3", Lead: "Turn texts into counts, TF-IDF or word-vector features and train logistic regression, naive Bayes, a linear SVM, a random forest or a small neural network."},
+	{ID: "classic", Title: "Classic ML", Step: "Step 3", Lead: "Turn texts into counts, TF-IDF or word-vector features and train logistic regression, naive Bayes, a linear SVM, a random forest or a small neural network.", Ready: true},
 	{ID: "bert", Title: "BERT", Step: "Step 4", Lead: "Encode texts with a quantized BERT, train a classifier on the embeddings, look at attention weights per layer and head, and fill in masked words."},
 	{ID: "generate", Title: "Generate", Step: "Step 5", Lead: "Watch a small language model pick its next token, and see what temperature, top-k and top-p do to the distribution."},
 	{ID: "prompting", Title: "Prompting", Step: "Step 5", Lead: "Classify by prompting a generative model zero- or few-shot, and validate its labels against the human ones."},

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"textlab/core/dataset"
+	"textlab/core/pipeline"
+)
+
+func init() {
+	register(command{
+		name:    "predict",
+		summary: "label the texts of a file with a model saved by textlab train --save",
+		run:     runPredict,
+	})
+}
+
+func runPredict(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("predict", stderr)
+	modelPath := fs.String("model", "", "the model `file` written by textlab train --save")
+	dataPath := fs.String("data", "", "the `file` of texts to label (CSV, TSV or JSON Lines; labels not needed)")
+	textCol := fs.String("text", "text", "the text `column`")
+	idCol := fs.String("id", "", "an id `column` to copy into the output (default: the row number, 1-based)")
+	outPath := fs.String("out", "", "write the predictions CSV to this `file` (default: standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *modelPath == "" || *dataPath == "" {
+		return fmt.Errorf("%w: --model FILE and --data FILE are required", errUsage)
+	}
+	mf, err := os.Open(*modelPath)
+	if err != nil {
+		return err
+	}
+	model, err := pipeline.Load(mf)
+	mf.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *modelPath, err)
+	}
+
+	opts := dataset.Options{Name: *dataPath}
+	info, err := os.Stat(*dataPath)
+	if err != nil {
+		return err
+	}
+	if err := dataset.CheckSize(info.Size(), opts); err != nil {
+		return fmt.Errorf("%s: %w", *dataPath, err)
+	}
+	raw, err := os.ReadFile(*dataPath)
+	if err != nil {
+		return err
+	}
+	tab, err := dataset.Parse(context.Background(), raw, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *dataPath, err)
+	}
+	ti := tab.Column(*textCol)
+	if ti < 0 {
+		return fmt.Errorf("%s: no column %q (columns: %s)", *dataPath, *textCol, strings.Join(tab.Columns, ", "))
+	}
+	ii := -1
+	if *idCol != "" {
+		if ii = tab.Column(*idCol); ii < 0 {
+			return fmt.Errorf("%s: no column %q (columns: %s)", *dataPath, *idCol, strings.Join(tab.Columns, ", "))
+		}
+	}
+	for _, p := range tab.Problems {
+		fmt.Fprintf(stderr, "%s: skipped %s\n", *dataPath, p)
+	}
+	texts := make([]string, len(tab.Rows))
+	ids := make([]string, len(tab.Rows))
+	for i, row := range tab.Rows {
+		texts[i] = row.Field(ti)
+		ids[i] = fmt.Sprint(i + 1)
+		if ii >= 0 {
+			ids[i] = row.Field(ii)
+		}
+	}
+	preds, err := model.Predict(context.Background(), texts)
+	if err != nil {
+		return err
+	}
+	w := stdout
+	var f *os.File
+	if *outPath != "" {
+		if f, err = os.Create(*outPath); err != nil {
+			return err
+		}
+		w = f
+	}
+	err = pipeline.WritePredictionsCSV(w, ids, texts, preds, model.LabelNames())
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil && *outPath != "" {
+		fmt.Fprintf(stderr, "wrote %d predictions to %s\n", len(preds), *outPath)
+	}
+	return err
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPredictRoundTrip(t *testing.T) {
+	data := trainCSV(t, 6, 150, 2)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.json")
+	code, _, stderr := runCLI("train", "--data", data, "--text", "text", "--label", "label", "--features", "tfidf", "--model", "nb", "--save", model)
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	// Texts to label, one of them a would-be formula; no label column.
+	input := writeTemp(t, "new.csv", "key,text\nk1,=HYPERLINK(\"x\")\nk2,\"w1 w2 w3, w4\"\n@k3,plain words\n")
+	out := filepath.Join(dir, "preds.csv")
+	code, stdout, stderr := runCLI("predict", "--model", model, "--data", input, "--text", "text", "--id", "key", "--out", out)
+	if code != 0 {
+		t.Fatalf("predict: exit %d: %s", code, stderr)
+	}
+	if stdout != "" || !strings.Contains(stderr, "wrote 3 predictions") {
+		t.Errorf("stdout %q, stderr %q", stdout, stderr)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || strings.Join(rows[0], ",") != "id,text,predicted,p_c0,p_c1" {
+		t.Fatalf("rows %q", rows)
+	}
+	if rows[1][0] != "k1" || rows[1][1] != `'=HYPERLINK("x")` || rows[3][0] != "'@k3" {
+		t.Errorf("escaping: %q", rows)
+	}
+	for _, r := range rows[1:] {
+		if r[2] != "c0" && r[2] != "c1" {
+			t.Errorf("predicted %q", r[2])
+		}
+	}
+
+	// Without --out and --id: CSV on stdout, ids are row numbers.
+	code, stdout, stderr = runCLI("predict", "--model", model, "--data", input)
+	if code != 0 || !strings.HasPrefix(stdout, "id,text,predicted,p_c0,p_c1\n1,") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestPredictErrors(t *testing.T) {
+	data := trainCSV(t, 7, 60, 2)
+	model := filepath.Join(t.TempDir(), "m.json")
+	if code, _, stderr := runCLI("train", "--data", data, "--text", "text", "--label", "label", "--save", model); code != 0 {
+		t.Fatal(stderr)
+	}
+	notModel := writeTemp(t, "x.json", `{"format":"something else"}`)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no flags", nil, 2, "required"},
+		{"missing model", []string{"--model", "/nonexistent.json", "--data", data}, 1, "no such file"},
+		{"not a model", []string{"--model", notModel, "--data", data}, 1, `format is "something else"`},
+		{"data is the model", []string{"--model", data, "--data", data}, 1, "not a Textlab model file"},
+		{"missing column", []string{"--model", model, "--data", data, "--text", "body"}, 1, `no column "body"`},
+		{"empty data", []string{"--model", model, "--data", writeTemp(t, "e.csv", "")}, 1, "empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(append([]string{"predict"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,404 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"textlab/core/dataset"
+	"textlab/core/embed"
+	"textlab/core/pipeline"
+	"textlab/core/vectorize"
+)
+
+func init() {
+	register(command{
+		name:    "train",
+		summary: "train and evaluate a classifier (counts/TF-IDF + logreg, nb, svm, ...) on a labeled file",
+		run:     runTrain,
+	})
+}
+
+// trainJSON is the --json output of textlab train.
+type trainJSON struct {
+	Settings     string                   `json:"settings"`
+	Documents    int                      `json:"documents"`
+	TestDocs     int                      `json:"test_documents"`
+	Accuracy     float64                  `json:"accuracy"`
+	MacroF1      float64                  `json:"macro_f1"`
+	WeightedF1   float64                  `json:"weighted_f1"`
+	PerClass     map[string]trainClass    `json:"per_class"`
+	Confusion    trainConfusion           `json:"confusion"`
+	AUC          *float64                 `json:"auc,omitempty"`
+	FitSeconds   float64                  `json:"fit_seconds"`
+	Mean         *pipeline.Summary        `json:"mean,omitempty"`
+	Std          *pipeline.Summary        `json:"std,omitempty"`
+	Folds        []pipeline.Summary       `json:"folds,omitempty"`
+	ZeroDivision []string                 `json:"zero_division"`
+	TopFeatures  map[string][]trainWeight `json:"top_features,omitempty"`
+	Saved        string                   `json:"saved,omitempty"`
+}
+
+type trainClass struct {
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Support   int     `json:"support"`
+}
+
+type trainConfusion struct {
+	Labels []string `json:"labels"`
+	Matrix [][]int  `json:"matrix"` // true labels in rows, predicted in columns
+}
+
+type trainWeight struct {
+	Feature string  `json:"feature"`
+	Weight  float64 `json:"weight"`
+}
+
+func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("train", stderr)
+	dataPath := fs.String("data", "", "the labeled training `file` (CSV, TSV or JSON Lines)")
+	testPath := fs.String("test", "", "a separate labeled test `file` (instead of --test-size or --folds)")
+	testSize := fs.Float64("test-size", 0, "hold out this `fraction` of the data for testing (default 0.2)")
+	folds := fs.Int("folds", 0, "k-fold cross-validation with `k` folds instead of a hold-out split")
+	textCol := fs.String("text", "", "the text `column` (default: guessed)")
+	labelCol := fs.String("label", "", "the label `column` (default: guessed)")
+	features := fs.String("features", "counts", "features: counts, binary, tfidf or embed")
+	ngram := fs.String("ngram", "1,1", "word n-gram `range` min,max")
+	minDF := fs.String("min-df", "", "drop terms in fewer documents: a count `N` or a fraction like 0.01")
+	maxDF := fs.String("max-df", "", "drop terms in more documents: a fraction `F` like 0.9 or a count")
+	maxFeatures := fs.Int("max-features", 0, "keep the `N` most frequent terms (0: all)")
+	sublinear := fs.Bool("sublinear", false, "tfidf: use 1+ln(tf) instead of tf")
+	stopWords := fs.String("stop-words", "", "remove stop words: english (default: none)")
+	vectorsPath := fs.String("vectors", "static/models/wink-glove-100d-int8.bin", "embed: the word-vector `file` (core/embed's format)")
+	model := fs.String("model", "logreg", "classifier: logreg, nb, svm, forest or mlp")
+	c := fs.Float64("C", 0, "inverse regularisation of logreg and svm (default 1)")
+	alpha := fs.Float64("alpha", 0, "additive smoothing of nb (default 1)")
+	trees := fs.Int("trees", 0, "forest: number of trees (default 100)")
+	maxDepth := fs.Int("max-depth", 0, "forest: maximum tree depth (default: unlimited)")
+	hidden := fs.Int("hidden", 0, "mlp: hidden units (default 100)")
+	seed := fs.Uint64("seed", 42, "seed of the split (the browser's split with the same seed is the same)")
+	noStratify := fs.Bool("no-stratify", false, "split without keeping each class's share")
+	savePath := fs.String("save", "", "save the trained model to this JSON `file` (for textlab predict)")
+	top := fs.Int("top", 10, "show the `N` features with the highest weight per class (linear models)")
+	asJSON := fs.Bool("json", false, "print one JSON object: accuracy, macro_f1, weighted_f1, per_class, confusion, fit_seconds, mean/std (folds), settings, zero_division")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dataPath == "" {
+		return fmt.Errorf("%w: --data FILE is required", errUsage)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if n := btoi(set["test"]) + btoi(set["test-size"]) + btoi(set["folds"]); n > 1 {
+		return fmt.Errorf("%w: use only one of --test, --test-size and --folds", errUsage)
+	}
+
+	cfg := pipeline.Config{Seed: *seed}
+	cfg.Features.Kind = *features
+	cfg.Features.SublinearTF = *sublinear
+	v := &cfg.Features.Vectorize
+	lo, hi, err := parseRange(*ngram)
+	if err != nil {
+		return fmt.Errorf("%w: --ngram: %v", errUsage, err)
+	}
+	v.NgramMin, v.NgramMax = lo, hi
+	if v.MinDF, err = parseDocFreq(*minDF); err != nil {
+		return fmt.Errorf("%w: --min-df: %v", errUsage, err)
+	}
+	if v.MaxDF, err = parseDocFreq(*maxDF); err != nil {
+		return fmt.Errorf("%w: --max-df: %v", errUsage, err)
+	}
+	if *maxFeatures < 0 {
+		return fmt.Errorf("%w: --max-features must be >= 0", errUsage)
+	}
+	v.MaxFeatures = *maxFeatures
+	switch *stopWords {
+	case "":
+	case "english":
+		v.StopWords = vectorize.EnglishStopWords
+	default:
+		return fmt.Errorf("%w: --stop-words must be english, not %q", errUsage, *stopWords)
+	}
+	if *features == pipeline.FeaturesEmbed {
+		vf, err := os.Open(*vectorsPath)
+		if err != nil {
+			return fmt.Errorf("--features embed needs word vectors: %w", err)
+		}
+		cfg.Features.Vectors, err = embed.Read(io.LimitReader(vf, dataset.DefaultMaxBytes))
+		vf.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *vectorsPath, err)
+		}
+	}
+	cfg.Model = pipeline.ModelConfig{Kind: *model, C: *c, Alpha: *alpha, Trees: *trees, MaxDepth: *maxDepth, Hidden: *hidden}
+	cfg.Eval.NoStratify = *noStratify
+	switch {
+	case set["folds"]:
+		cfg.Eval.Kind, cfg.Eval.Folds = pipeline.EvalKFold, *folds
+		if *folds < 2 {
+			return fmt.Errorf("%w: --folds must be at least 2", errUsage)
+		}
+	case set["test"]:
+		cfg.Eval.Kind = pipeline.EvalTestset
+	default:
+		cfg.Eval.Kind, cfg.Eval.TestFraction = pipeline.EvalHoldout, *testSize
+		if set["test-size"] && !(*testSize > 0 && *testSize < 1) {
+			return fmt.Errorf("%w: --test-size must be between 0 and 1", errUsage)
+		}
+	}
+
+	cols := dataset.Columns{Text: *textCol, Label: *labelCol}
+	d, chosen, err := readLabeled(*dataPath, cols, stderr)
+	if err != nil {
+		return err
+	}
+	if set["test"] {
+		test, _, err := readLabeled(*testPath, chosen, stderr)
+		if err != nil {
+			return err
+		}
+		d.Test = &test
+	}
+
+	res, err := pipeline.Run(context.Background(), d, cfg, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *dataPath, err)
+	}
+	if *savePath != "" {
+		f, err := os.Create(*savePath)
+		if err != nil {
+			return err
+		}
+		if err := res.Model.Save(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	out := trainOutput(res, len(d.Texts), *top)
+	out.Saved = *savePath
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return printTrain(stdout, res, out)
+}
+
+// readLabeled reads a labeled file into pipeline data with sorted label
+// names (scikit-learn's class order), and reports unusable rows on stderr.
+func readLabeled(path string, cols dataset.Columns, stderr io.Writer) (pipeline.Data, dataset.Columns, error) {
+	opts := dataset.Options{Name: path, Columns: cols}
+	info, err := os.Stat(path)
+	if err != nil {
+		return pipeline.Data{}, cols, err
+	}
+	if err := dataset.CheckSize(info.Size(), opts); err != nil {
+		return pipeline.Data{}, cols, fmt.Errorf("%s: %w", path, err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return pipeline.Data{}, cols, err
+	}
+	tab, rep, err := dataset.Read(context.Background(), raw, opts)
+	if err != nil {
+		return pipeline.Data{}, cols, fmt.Errorf("%s: %w", path, err)
+	}
+	if n := len(rep.Problems); n > 0 {
+		fmt.Fprintf(stderr, "%s: %d rows skipped:\n", path, n)
+		for i, p := range rep.Problems {
+			if i == 10 {
+				fmt.Fprintf(stderr, "  ... and %d more\n", n-10)
+				break
+			}
+			fmt.Fprintf(stderr, "  %s\n", p)
+		}
+	}
+	d := pipeline.Data{Name: path}
+	index := map[string]int{}
+	for _, ex := range tab.Examples {
+		if _, ok := index[ex.Label]; !ok {
+			index[ex.Label] = 0
+			d.LabelNames = append(d.LabelNames, ex.Label)
+		}
+	}
+	sort.Strings(d.LabelNames)
+	for c, name := range d.LabelNames {
+		index[name] = c
+	}
+	for _, ex := range tab.Examples {
+		d.Texts = append(d.Texts, ex.Text)
+		d.Labels = append(d.Labels, index[ex.Label])
+	}
+	return d, rep.Chosen, nil
+}
+
+func trainOutput(res *pipeline.Result, docs, top int) trainJSON {
+	r := res.Report
+	out := trainJSON{
+		Settings: pipeline.Describe(res.Config), Documents: docs, TestDocs: len(res.Test),
+		Accuracy: r.Accuracy, MacroF1: r.Macro.F1, WeightedF1: r.Weighted.F1,
+		PerClass:     map[string]trainClass{},
+		Confusion:    trainConfusion{Labels: res.LabelNames, Matrix: res.Confusion},
+		FitSeconds:   res.FitSeconds,
+		ZeroDivision: []string{},
+	}
+	for i, c := range r.Labels {
+		s := r.PerClass[i]
+		out.PerClass[res.LabelNames[c]] = trainClass{Precision: s.Precision, Recall: s.Recall, F1: s.F1, Support: r.Support[i]}
+	}
+	for _, z := range r.ZeroDivisions {
+		if z.Label >= 0 {
+			out.ZeroDivision = append(out.ZeroDivision, fmt.Sprintf("%s of %q", z.Metric, res.LabelNames[z.Label]))
+		} else {
+			out.ZeroDivision = append(out.ZeroDivision, z.Average+" "+z.Metric)
+		}
+	}
+	if res.ROC != nil {
+		auc := res.AUC
+		out.AUC = &auc
+	}
+	if len(res.Folds) > 0 {
+		mean, std := res.Mean, res.Std
+		out.Mean, out.Std = &mean, &std
+		for _, f := range res.Folds {
+			out.Folds = append(out.Folds, pipeline.Summary{Accuracy: f.Accuracy, MacroF1: f.Macro.F1, WeightedF1: f.Weighted.F1})
+		}
+	}
+	if top > 0 {
+		for c, name := range res.LabelNames {
+			feats := res.Model.TopFeatures(c, top)
+			if feats == nil {
+				break
+			}
+			if out.TopFeatures == nil {
+				out.TopFeatures = map[string][]trainWeight{}
+			}
+			for _, f := range feats {
+				out.TopFeatures[name] = append(out.TopFeatures[name], trainWeight{Feature: f.Name, Weight: f.Weight})
+			}
+		}
+	}
+	return out
+}
+
+// printTrain writes the report for people.
+func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
+	fmt.Fprintf(w, "settings: %s\n", out.Settings)
+	switch {
+	case len(res.Folds) > 0:
+		fmt.Fprintf(w, "%d documents, %d-fold cross-validation (metrics below pooled over the folds)\n", out.Documents, len(res.Folds))
+		fmt.Fprintf(w, "accuracy    %.4f ± %.4f\nmacro-F1    %.4f ± %.4f\nweighted-F1 %.4f ± %.4f\n",
+			res.Mean.Accuracy, res.Std.Accuracy, res.Mean.MacroF1, res.Std.MacroF1, res.Mean.WeightedF1, res.Std.WeightedF1)
+	case res.Config.Eval.Kind == pipeline.EvalTestset:
+		fmt.Fprintf(w, "%d training documents, %d test documents (separate file)\n", out.Documents, out.TestDocs)
+	default:
+		fmt.Fprintf(w, "%d documents: %d for training, %d held out for testing\n", out.Documents, out.Documents-out.TestDocs, out.TestDocs)
+	}
+	fmt.Fprintf(w, "\naccuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", out.Accuracy, out.MacroF1, out.WeightedF1)
+	if out.AUC != nil {
+		fmt.Fprintf(w, "  ROC AUC %.4f", *out.AUC)
+	}
+	fmt.Fprintf(w, "\nfit time %.3f s\n\n", out.FitSeconds)
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "class\tprecision\trecall\tf1\tsupport\t")
+	for _, name := range res.LabelNames {
+		c := out.PerClass[name]
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%d\t\n", name, c.Precision, c.Recall, c.F1, c.Support)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nconfusion matrix (rows: true, columns: predicted)")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "\t%s\t\n", strings.Join(res.LabelNames, "\t"))
+	for i, row := range res.Confusion {
+		cells := make([]string, len(row))
+		for j, v := range row {
+			cells[j] = strconv.Itoa(v)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", res.LabelNames[i], strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(out.ZeroDivision) > 0 {
+		fmt.Fprintf(w, "\nset to 0 (0/0): %s\n", strings.Join(out.ZeroDivision, ", "))
+	}
+	for _, name := range res.LabelNames {
+		feats := out.TopFeatures[name]
+		if len(feats) == 0 {
+			continue
+		}
+		names := make([]string, len(feats))
+		for i, f := range feats {
+			names[i] = f.Feature
+		}
+		fmt.Fprintf(w, "\ntop features of %s: %s", name, strings.Join(names, ", "))
+	}
+	if len(out.TopFeatures) > 0 {
+		fmt.Fprintln(w)
+	}
+	if out.Saved != "" {
+		fmt.Fprintf(w, "\nmodel saved to %s\n", out.Saved)
+	}
+	return nil
+}
+
+// parseRange parses "1,2" (or "2") into an n-gram range.
+func parseRange(s string) (int, int, error) {
+	a, b, found := strings.Cut(s, ",")
+	lo, err := strconv.Atoi(strings.TrimSpace(a))
+	if err != nil {
+		return 0, 0, fmt.Errorf("want min,max like 1,2, not %q", s)
+	}
+	hi := lo
+	if found {
+		if hi, err = strconv.Atoi(strings.TrimSpace(b)); err != nil {
+			return 0, 0, fmt.Errorf("want min,max like 1,2, not %q", s)
+		}
+	}
+	if lo < 1 || hi < lo || hi > 10 {
+		return 0, 0, fmt.Errorf("want 1 <= min <= max <= 10, not %q", s)
+	}
+	return lo, hi, nil
+}
+
+// parseDocFreq parses a document-frequency bound as scikit-learn takes it:
+// an integer is a number of documents, a number with a point a fraction.
+func parseDocFreq(s string) (vectorize.DocFreq, error) {
+	if s == "" {
+		return vectorize.DocFreq{}, nil
+	}
+	if strings.ContainsAny(s, ".eE") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(f >= 0 && f <= 1) {
+			return vectorize.DocFreq{}, fmt.Errorf("a fraction must be in [0, 1], not %q", s)
+		}
+		return vectorize.DocFreq{Fraction: f}, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return vectorize.DocFreq{}, fmt.Errorf("want a count >= 0 or a fraction like 0.5, not %q", s)
+	}
+	return vectorize.DocFreq{N: n}, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

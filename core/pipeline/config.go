@@ -1,0 +1,309 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"textlab/core/embed"
+	"textlab/core/vectorize"
+)
+
+// Feature kinds of FeatureConfig.Kind.
+const (
+	FeaturesCounts = "counts" // term counts (CountVectorizer)
+	FeaturesBinary = "binary" // 1 when a term occurs (CountVectorizer(binary=True))
+	FeaturesTfidf  = "tfidf"  // TF-IDF (TfidfVectorizer)
+	FeaturesEmbed  = "embed"  // averaged word vectors (core/embed)
+)
+
+// Model kinds of ModelConfig.Kind.
+const (
+	ModelLogreg = "logreg" // logistic regression (core/logreg)
+	ModelNB     = "nb"     // multinomial naive Bayes (core/naivebayes)
+	ModelSVM    = "svm"    // linear SVM (core/linearsvc)
+	ModelForest = "forest" // random forest (core/forest)
+	ModelMLP    = "mlp"    // one-hidden-layer neural network (core/mlp)
+)
+
+// Evaluation kinds of EvalConfig.Kind.
+const (
+	EvalHoldout = "holdout" // one stratified train/test split of the data
+	EvalKFold   = "kfold"   // k-fold cross-validation
+	EvalTestset = "testset" // train on all data, test on Data.Test
+)
+
+// Defaults of the zero configuration.
+const (
+	DefaultTestFraction = 0.2
+	DefaultFolds        = 5
+	DefaultC            = 1.0
+	DefaultAlpha        = 1.0
+	DefaultTrees        = 100
+	DefaultHidden       = 100
+)
+
+// FeatureConfig says how texts become feature vectors.
+type FeatureConfig struct {
+	// Kind is FeaturesCounts, FeaturesBinary, FeaturesTfidf or
+	// FeaturesEmbed. Empty means FeaturesCounts.
+	Kind string `json:"kind"`
+	// Vectorize holds the tokenizer, n-gram and vocabulary options of
+	// counts, binary and tfidf (scikit-learn's CountVectorizer
+	// parameters). The zero value is scikit-learn's default. For binary,
+	// Vectorize.Binary is set automatically.
+	Vectorize vectorize.Config `json:"vectorize"`
+	// SublinearTF replaces each count tf by 1 + ln(tf) (tfidf only).
+	SublinearTF bool `json:"sublinear_tf,omitempty"`
+	// Norm is the row normalisation of tfidf. Default vectorize.NormL2.
+	Norm vectorize.Norm `json:"norm,omitempty"`
+	// Vectors are the word vectors of embed (required for it; for
+	// example static/models/wink-glove-100d-int8.bin read with
+	// embed.Parse). They are not saved with a model.
+	Vectors *embed.Vectors `json:"-"`
+}
+
+// ModelConfig says which classifier is trained and with which
+// hyper-parameters. Fields that do not apply to Kind are ignored.
+type ModelConfig struct {
+	// Kind is ModelLogreg, ModelNB, ModelSVM, ModelForest or ModelMLP.
+	// Empty means ModelLogreg.
+	Kind string `json:"kind"`
+	// C is the inverse regularisation strength of logreg and svm.
+	// 0 means 1.0.
+	C float64 `json:"C,omitempty"`
+	// Alpha is the additive smoothing of nb. 0 means 1.0.
+	Alpha float64 `json:"alpha,omitempty"`
+	// Trees is the number of trees of forest. 0 means 100.
+	Trees int `json:"trees,omitempty"`
+	// MaxDepth limits the depth of forest's trees. 0 means no limit.
+	MaxDepth int `json:"max_depth,omitempty"`
+	// Hidden is the number of hidden units of mlp. 0 means 100.
+	Hidden int `json:"hidden,omitempty"`
+}
+
+// EvalConfig says how the model is evaluated.
+type EvalConfig struct {
+	// Kind is EvalHoldout, EvalKFold or EvalTestset. Empty means
+	// EvalHoldout.
+	Kind string `json:"kind"`
+	// TestFraction is the share of documents held out (holdout), strictly
+	// between 0 and 1. 0 means 0.2 (an 8:2 split).
+	TestFraction float64 `json:"test_fraction,omitempty"`
+	// Folds is the number of folds (kfold), at least 2. 0 means 5.
+	Folds int `json:"folds,omitempty"`
+	// NoStratify splits without keeping each class's share in every part.
+	// Default: stratified.
+	NoStratify bool `json:"no_stratify,omitempty"`
+}
+
+// Config is one complete experiment. The zero Config is term counts,
+// logistic regression with C=1 and a stratified 8:2 hold-out split with
+// seed 0.
+type Config struct {
+	Features FeatureConfig `json:"features"`
+	Model    ModelConfig   `json:"model"`
+	Eval     EvalConfig    `json:"eval"`
+	// Seed selects the split (core/split, the same in the browser and on
+	// the command line) and seeds the forest and the neural network.
+	Seed uint64 `json:"seed"`
+}
+
+// withDefaults returns cfg with every zero field replaced by its default,
+// or an error naming the first invalid setting.
+func (cfg Config) withDefaults() (Config, error) {
+	f, m, e := &cfg.Features, &cfg.Model, &cfg.Eval
+	if f.Kind == "" {
+		f.Kind = FeaturesCounts
+	}
+	switch f.Kind {
+	case FeaturesCounts, FeaturesTfidf, FeaturesEmbed:
+	case FeaturesBinary:
+		f.Vectorize.Binary = true
+	default:
+		return cfg, fmt.Errorf("features: unknown kind %q (want counts, binary, tfidf or embed)", f.Kind)
+	}
+	if f.Norm < vectorize.NormL2 || f.Norm > vectorize.NormNone {
+		return cfg, fmt.Errorf("features: unknown norm %d", f.Norm)
+	}
+	if m.Kind == "" {
+		m.Kind = ModelLogreg
+	}
+	switch m.Kind {
+	case ModelLogreg, ModelNB, ModelSVM, ModelForest, ModelMLP:
+	default:
+		return cfg, fmt.Errorf("model: unknown kind %q (want logreg, nb, svm, forest or mlp)", m.Kind)
+	}
+	if m.C == 0 {
+		m.C = DefaultC
+	}
+	if m.Alpha == 0 {
+		m.Alpha = DefaultAlpha
+	}
+	if m.Trees == 0 {
+		m.Trees = DefaultTrees
+	}
+	if m.Hidden == 0 {
+		m.Hidden = DefaultHidden
+	}
+	if !(m.C > 0) || math.IsInf(m.C, 0) {
+		return cfg, fmt.Errorf("model: C must be a positive number, not %v", m.C)
+	}
+	if !(m.Alpha > 0) || math.IsInf(m.Alpha, 0) {
+		return cfg, fmt.Errorf("model: alpha must be a positive number, not %v", m.Alpha)
+	}
+	if m.Trees < 1 || m.Trees > 10000 || m.MaxDepth < 0 || m.Hidden < 1 || m.Hidden > 100000 {
+		return cfg, fmt.Errorf("model: trees must be 1..10000 (got %d), max depth >= 0 (got %d), hidden 1..100000 (got %d)", m.Trees, m.MaxDepth, m.Hidden)
+	}
+	if e.Kind == "" {
+		e.Kind = EvalHoldout
+	}
+	switch e.Kind {
+	case EvalHoldout, EvalKFold, EvalTestset:
+	default:
+		return cfg, fmt.Errorf("evaluation: unknown kind %q (want holdout, kfold or testset)", e.Kind)
+	}
+	if e.TestFraction == 0 {
+		e.TestFraction = DefaultTestFraction
+	}
+	if !(e.TestFraction > 0 && e.TestFraction < 1) {
+		return cfg, fmt.Errorf("evaluation: test fraction must be between 0 and 1, not %v", e.TestFraction)
+	}
+	if e.Folds == 0 {
+		e.Folds = DefaultFolds
+	}
+	if e.Folds < 2 {
+		return cfg, fmt.Errorf("evaluation: need at least 2 folds, not %d", e.Folds)
+	}
+	return cfg, nil
+}
+
+// Describe returns one line naming every setting of cfg that applies to its
+// kinds, defaults filled in, for the results board: for example
+// "tfidf (ngram 1-1, min_df 1, max_df 1.0, all features, no stop words,
+// lowercase, norm l2) | logreg C=1 | hold-out 20% stratified | seed 42".
+// An invalid cfg is described as given, with "(invalid: ...)" appended.
+func Describe(cfg Config) string {
+	full, err := cfg.withDefaults()
+	if err != nil {
+		full = cfg
+	}
+	f, m, e := full.Features, full.Model, full.Eval
+	var parts []string
+
+	// Features.
+	var fs strings.Builder
+	fs.WriteString(f.Kind)
+	if f.Kind == FeaturesEmbed && f.Vectors != nil {
+		fmt.Fprintf(&fs, " (%d-d vectors of %d words)", f.Vectors.Dim(), f.Vectors.Len())
+	}
+	if f.Kind != FeaturesEmbed {
+		v := f.Vectorize
+		lo, hi := v.NgramMin, v.NgramMax
+		if lo == 0 {
+			lo = 1
+		}
+		if hi == 0 {
+			hi = lo
+		}
+		fmt.Fprintf(&fs, " (ngram %d-%d, min_df %s, max_df %s, ", lo, hi, docFreq(v.MinDF, "1"), docFreq(v.MaxDF, "1.0"))
+		if v.MaxFeatures > 0 {
+			fmt.Fprintf(&fs, "max %d features, ", v.MaxFeatures)
+		} else {
+			fs.WriteString("all features, ")
+		}
+		switch {
+		case len(v.StopWords) == 0:
+			fs.WriteString("no stop words")
+		case sameWords(v.StopWords, vectorize.EnglishStopWords):
+			fs.WriteString("english stop words")
+		default:
+			fmt.Fprintf(&fs, "%d stop words", len(v.StopWords))
+		}
+		if v.KeepCase {
+			fs.WriteString(", keep case")
+		} else {
+			fs.WriteString(", lowercase")
+		}
+		if f.Kind == FeaturesTfidf {
+			fmt.Fprintf(&fs, ", norm %s", normName(f.Norm))
+			if f.SublinearTF {
+				fs.WriteString(", sublinear tf")
+			}
+		}
+		fs.WriteString(")")
+	}
+	parts = append(parts, fs.String())
+
+	// Model.
+	switch m.Kind {
+	case ModelLogreg, ModelSVM:
+		parts = append(parts, fmt.Sprintf("%s C=%g", m.Kind, m.C))
+	case ModelNB:
+		parts = append(parts, fmt.Sprintf("nb alpha=%g", m.Alpha))
+	case ModelForest:
+		depth := "unlimited"
+		if m.MaxDepth > 0 {
+			depth = fmt.Sprint(m.MaxDepth)
+		}
+		parts = append(parts, fmt.Sprintf("forest trees=%d max_depth=%s", m.Trees, depth))
+	case ModelMLP:
+		parts = append(parts, fmt.Sprintf("mlp hidden=%d", m.Hidden))
+	default:
+		parts = append(parts, m.Kind)
+	}
+
+	// Evaluation.
+	strat := "stratified"
+	if e.NoStratify {
+		strat = "not stratified"
+	}
+	switch e.Kind {
+	case EvalHoldout:
+		parts = append(parts, fmt.Sprintf("hold-out %g%% %s", e.TestFraction*100, strat))
+	case EvalKFold:
+		parts = append(parts, fmt.Sprintf("%d-fold CV %s", e.Folds, strat))
+	case EvalTestset:
+		parts = append(parts, "separate test set")
+	default:
+		parts = append(parts, e.Kind)
+	}
+	parts = append(parts, fmt.Sprintf("seed %d", full.Seed))
+	s := strings.Join(parts, " | ")
+	if err != nil {
+		s += " (invalid: " + err.Error() + ")"
+	}
+	return s
+}
+
+func docFreq(d vectorize.DocFreq, def string) string {
+	switch {
+	case d.N != 0:
+		return fmt.Sprint(d.N)
+	case d.Fraction != 0:
+		return fmt.Sprint(d.Fraction)
+	}
+	return def
+}
+
+func normName(n vectorize.Norm) string {
+	switch n {
+	case vectorize.NormL1:
+		return "l1"
+	case vectorize.NormNone:
+		return "none"
+	}
+	return "l2"
+}
+
+func sameWords(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

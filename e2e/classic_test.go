@@ -1,0 +1,310 @@
+//go:build browser
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"textlab/core/dataset"
+	"textlab/core/pipeline"
+)
+
+// openClassicWithSOTU opens the app, loads the SOTU sample on the Data page
+// and switches to the Classic ML tab.
+func openClassicWithSOTU(t *testing.T, width, height int64) (*tab, string) {
+	t.Helper()
+	app := startApp(t)
+	tb := openTab(t, app, width, height)
+	tb.open(app + "#data")
+	tb.waitFor(`document.getElementById("classic").dataset.ready === "true"`)
+	tb.click(`#data [data-sample="sotu-party.csv"]`)
+	tb.waitFor(`document.getElementById("data").dataset.loaded === "sotu-party.csv"`)
+	tb.eval(`location.hash = "#classic"`)
+	tb.waitFor(`!document.getElementById("classic").hidden && document.getElementById("classic-nodata").hidden`)
+	return tb, app
+}
+
+// classicSet sets form fields by name and announces the change.
+func (tb *tab) classicSet(values map[string]string) {
+	tb.t.Helper()
+	for name, v := range values {
+		tb.eval(fmt.Sprintf(`(() => {
+			const f = document.getElementById("classic-form").elements;
+			const el = f[%q];
+			if (el instanceof RadioNodeList) { for (const r of el) r.checked = r.value === %q; }
+			else if (el.type === "checkbox") el.checked = %q === "true";
+			else el.value = %q;
+			document.getElementById("classic-form").dispatchEvent(new Event("change"));
+			return true })()`, name, v, v, v))
+	}
+}
+
+// classicTrain starts training and waits until the job ends in state want.
+func (tb *tab) classicTrain(want string) {
+	tb.t.Helper()
+	tb.click(`[data-job="classic-train"] [data-action="start"]`)
+	tb.waitFor(`(() => { const s = document.querySelector('[data-job="classic-train"]').dataset.state; return s && s !== "running" })()`)
+	if got := tb.evalString(`document.querySelector('[data-job="classic-train"]').dataset.state`); got != want {
+		tb.t.Fatalf("training ended %q, want %q: %s", got, want, tb.evalString(`document.querySelector('[data-job="classic-train"] .job-message').textContent`))
+	}
+}
+
+// sotuAccuracy is what core/pipeline computes for TF-IDF + logistic
+// regression on the SOTU sample, hold-out 80:20 (stratified), seed 42,
+// with the columns the Data page guesses.
+func sotuAccuracy(t *testing.T) float64 {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "static", "data", "sotu-party.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, _, err := dataset.Read(context.Background(), raw, dataset.Options{Name: "sotu-party.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	var d pipeline.Data
+	for _, ex := range tbl.Examples {
+		if _, ok := names[ex.Label]; !ok {
+			names[ex.Label] = 0
+			d.LabelNames = append(d.LabelNames, ex.Label)
+		}
+	}
+	// The engine sorts the labels (byte order), as scikit-learn does.
+	for i := 1; i < len(d.LabelNames); i++ {
+		for j := i; j > 0 && d.LabelNames[j] < d.LabelNames[j-1]; j-- {
+			d.LabelNames[j], d.LabelNames[j-1] = d.LabelNames[j-1], d.LabelNames[j]
+		}
+	}
+	for i, l := range d.LabelNames {
+		names[l] = i
+	}
+	for _, ex := range tbl.Examples {
+		d.Texts = append(d.Texts, ex.Text)
+		d.Labels = append(d.Labels, names[ex.Label])
+	}
+	res, err := pipeline.Run(context.Background(), d, pipeline.Config{
+		Features: pipeline.FeatureConfig{Kind: pipeline.FeaturesTfidf},
+		Model:    pipeline.ModelConfig{Kind: pipeline.ModelLogreg, C: 1},
+		Eval:     pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2},
+		Seed:     42,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Report.Accuracy
+}
+
+func TestClassicJourney(t *testing.T) {
+	want := sotuAccuracy(t)
+	tb, _ := openClassicWithSOTU(t, 1280, 800)
+
+	// TF-IDF + logistic regression, 80:20, seed 42.
+	tb.click(`#classic-form [data-test-size="30"]`)
+	tb.click(`#classic-form [data-test-size="20"]`)
+	tb.classicSet(map[string]string{"seed": "42", "features": "tfidf", "model": "logreg", "C": "1", "ngram_min": "1", "ngram_max": "1"})
+	if got := tb.evalString(`document.getElementById("classic-test-size").value`); got != "20" {
+		t.Fatalf("80:20 button set the test share to %q", got)
+	}
+	tb.classicTrain("done")
+	if got, w := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`), fmt.Sprintf("%.6f", want); got != w {
+		t.Errorf("accuracy on the page %s, pipeline.Run says %s", got, w)
+	}
+	if shown := tb.evalString(`document.querySelector('#classic-result [data-score="accuracy"]').textContent`); shown != fmt.Sprintf("%.3f", want) {
+		t.Errorf("headline accuracy %q, want %.3f", shown, want)
+	}
+	settings := tb.evalString(`document.querySelector("#classic-result [data-settings]").textContent`)
+	for _, w := range []string{"tfidf", "logreg C=1", "seed 42", "20%"} {
+		if !strings.Contains(settings, w) {
+			t.Errorf("settings line %q lacks %q", settings, w)
+		}
+	}
+	if n := tb.eval(`document.querySelectorAll("#classic-result .heatmap .heat-cell").length`); n.(float64) != 4 {
+		t.Errorf("confusion heatmap has %v cells, want 4", n)
+	}
+	if auc := tb.evalString(`document.querySelector("#classic-result .roc-chart svg").getAttribute("aria-label")`); !strings.Contains(auc, "area under the curve 0.") {
+		t.Errorf("ROC chart: %q", auc)
+	}
+	if n := tb.eval(`document.querySelectorAll("#classic-result .classic-top-class").length`); n.(float64) != 2 {
+		t.Errorf("top features for %v classes, want 2", n)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-classic-result")
+
+	// Misclassified documents, one click away; click one to explain it.
+	tb.click("#classic-show-mis")
+	tb.waitFor(`document.querySelector("#classic-mis button[data-doc]") !== null`)
+	tb.click("#classic-mis button[data-doc]")
+	tb.waitFor(`document.querySelector("#classic-explain .classic-explain") !== null`)
+	if n := tb.eval(`document.querySelectorAll("#classic-explain tbody tr").length`); n.(float64) < 1 {
+		t.Errorf("explanation lists %v features", n)
+	}
+	// A typed text, markup included, is shown as text.
+	tb.eval(`document.getElementById("classic-explain-text").value = "<img src=x onerror=alert(1)> We must cut taxes and balance the budget."; true`)
+	tb.click("#classic-explain-btn")
+	tb.waitFor(`document.querySelector("#classic-explain .classic-explain-text")?.textContent.startsWith("<img")`)
+	if n := tb.eval(`document.querySelectorAll("#classic img").length`); n.(float64) != 0 {
+		t.Errorf("user text became an element")
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-classic-explain")
+
+	// Predictions for an unlabeled file, downloaded as a CSV blob.
+	dir := t.TempDir()
+	unlabeled := filepath.Join(dir, "new.csv")
+	os.WriteFile(unlabeled, []byte("doc,speech\n=cmd|' /C calc'!A0,We will cut taxes for working families.\nd2,\"<b>The Union</b> is strong, and the economy grows.\"\n"), 0o644)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-apply-file"), []string{unlabeled})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("classic-apply-btn").disabled`)
+	if col := tb.evalString(`document.getElementById("classic-apply-text").value`); col != "speech" {
+		t.Errorf("text column guessed %q, want speech", col)
+	}
+	tb.eval(`document.getElementById("classic-apply-id").value = "doc"; true`)
+	tb.click("#classic-apply-btn")
+	tb.waitFor(`!document.getElementById("classic-download").hidden`)
+	csv := tb.evalString(`document.getElementById("classic-download").textlabBlob.text()`)
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	if len(lines) != 3 || lines[0] != "id,text,predicted,p_Democratic,p_Republican" {
+		t.Errorf("predictions CSV:\n%s", csv)
+	}
+	if !strings.HasPrefix(lines[1], "'=cmd") {
+		t.Errorf("formula cell not escaped: %q", lines[1])
+	}
+	if name := tb.evalString(`document.getElementById("classic-download").download`); name != "new-predictions.csv" {
+		t.Errorf("download name %q", name)
+	}
+
+	// 5-fold cross-validation: mean ± std.
+	tb.classicSet(map[string]string{"eval": "kfold", "folds": "5"})
+	tb.classicTrain("done")
+	if n := tb.eval(`document.querySelectorAll("#classic-result .classic-folds tbody tr").length`); n.(float64) != 5 {
+		t.Errorf("fold table has %v rows, want 5", n)
+	}
+	if s := tb.evalString(`document.querySelector('#classic-result [data-score="accuracy"]').textContent`); !strings.Contains(s, "±") {
+		t.Errorf("k-fold accuracy %q lacks mean ± std", s)
+	}
+
+	// A long run can be cancelled, and the engine keeps the data set.
+	tb.classicSet(map[string]string{"eval": "holdout", "model": "logreg", "ngram_min": "1", "ngram_max": "4"})
+	if tb.evalString(`document.querySelector('#classic-model option[value="forest"]').disabled ? "" : "ok"`) == "ok" {
+		tb.classicSet(map[string]string{"model": "forest", "trees": "500", "ngram_max": "2"})
+	}
+	tb.click(`[data-job="classic-train"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="classic-train"] progress').value > 0`)
+	tb.click(`[data-job="classic-train"] [data-action="cancel"]`)
+	tb.waitFor(`document.querySelector('[data-job="classic-train"]').dataset.state === "cancelled"`)
+	tb.classicSet(map[string]string{"model": "nb", "ngram_max": "1", "alpha": "1"})
+	tb.classicTrain("done")
+
+	// A run from another page appears on the board too.
+	tb.eval(`import("./static/store.js").then(s => s.addRun({page: "dictionary", dataset: "sotu-party.csv", split: "all 4000 texts", method: "VADER compound ≥ 0.05", settings: {kind: "compound"}, seed: null, metrics: {accuracy: 0.5, macro_f1: 0.01, weighted_f1: 0.4}})).then(() => true)`)
+	tb.waitFor(`document.querySelector("#classic-board .board").dataset.runs === "4"`)
+	methods := tb.evalString(`[...document.querySelectorAll("#classic-board tbody tr")].map(r => r.dataset.page).join(",")`)
+	if !strings.HasSuffix(methods, "dictionary") || strings.Count(methods, "classic") != 3 {
+		t.Errorf("board rows by page: %s (want 3 classic runs, the dictionary run last by macro-F1)", methods)
+	}
+
+	// Reload: the board and the settings survive.
+	if err := chromedp.Do(tb.ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.body.dataset.engine === "ready" && document.getElementById("classic").dataset.ready === "true"`)
+	if !tb.eval(`document.getElementById("classic-interpret").hidden`).(bool) {
+		t.Fatalf("the page was not reloaded")
+	}
+	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "4"`)
+	if m := tb.evalString(`document.getElementById("classic-model").value`); m != "nb" {
+		t.Errorf("model after reload %q, want nb", m)
+	}
+	tb.screenshot("desktop-classic-board")
+	tb.click("#classic-board-clear")
+	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "0"`)
+}
+
+func TestClassicMobile(t *testing.T) {
+	tb, _ := openClassicWithSOTU(t, 390, 844)
+	tb.classicSet(map[string]string{"eval": "holdout", "test_size": "20", "seed": "42", "features": "tfidf", "model": "logreg"})
+	tb.classicTrain("done")
+	tb.waitFor(`document.querySelector("#classic-result .roc-chart") !== null`)
+	if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > 390 {
+		t.Errorf("page is %v px wide on a 390 px screen", w)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("mobile-classic-result")
+}
+
+func TestClassicNoData(t *testing.T) {
+	app := startApp(t)
+	tb := openTab(t, app, 1280, 800)
+	tb.open(app + "#classic")
+	tb.waitFor(`document.getElementById("classic").dataset.ready === "true"`)
+	if tb.eval(`document.getElementById("classic-nodata").hidden`).(bool) {
+		t.Errorf("the page does not say that no data set is loaded")
+	}
+	if href := tb.evalString(`document.querySelector("#classic-nodata a").getAttribute("href")`); href != "#data" {
+		t.Errorf("link to the Data page: %q", href)
+	}
+	tb.click(`[data-job="classic-train"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="classic-train"]').dataset.state === "error"`)
+	if msg := tb.evalString(`document.querySelector('[data-job="classic-train"] .job-message').textContent`); !strings.Contains(msg, "Data page") {
+		t.Errorf("error message %q", msg)
+	}
+	tb.screenshot("desktop-classic-nodata")
+}
+
+func TestClassicTestFile(t *testing.T) {
+	tb, _ := openClassicWithSOTU(t, 1280, 800)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "heldout.csv")
+	os.WriteFile(good, []byte("text,label\n"+
+		"We must cut taxes and free enterprise from government.,Republican\n"+
+		"The government must help working families and the unemployed.,Democratic\n"+
+		"Our defense must be strong and our budget balanced.,Republican\n"+
+		"\"<img src=x onerror=alert(1)> social security, medicare and jobs\",Democratic\n"), 0o644)
+	bad := filepath.Join(dir, "nolabels.csv")
+	os.WriteFile(bad, []byte("text,party\nsome text,Republican\n"), 0o644)
+
+	tb.classicSet(map[string]string{"eval": "testset", "features": "tfidf", "model": "logreg"})
+	// Without a file the job says what to do.
+	tb.classicTrain("error")
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-test-file"), []string{good})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.getElementById("classic-test-name").textContent.includes("heldout.csv")`)
+	tb.classicTrain("done")
+	what := tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`)
+	if !strings.Contains(what, "separate test file heldout.csv") {
+		t.Errorf("evaluation line %q", what)
+	}
+	if n := tb.evalString(`document.querySelector("#classic-result .classic-report tfoot td:last-child").textContent`); n != "4" {
+		t.Errorf("test documents %q, want 4", n)
+	}
+	tb.click("#classic-show-mis")
+	tb.waitFor(`document.querySelector("#classic-mis .classic-mis") !== null`)
+	if n := tb.eval(`document.querySelectorAll("#classic img").length`); n.(float64) != 0 {
+		t.Errorf("test file text became an element")
+	}
+
+	// A test file without the label column fails with a message; the
+	// results shown before stay.
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-test-file"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.getElementById("classic-test-name").textContent.includes("nolabels.csv")`)
+	tb.classicTrain("error")
+	msg := tb.evalString(`document.querySelector('[data-job="classic-train"] .job-message').textContent`)
+	if !strings.Contains(msg, `no column "label"`) {
+		t.Errorf("error for a test file without labels: %q", msg)
+	}
+	if !strings.Contains(tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`), "heldout.csv") {
+		t.Errorf("the previous results were replaced by a failed run")
+	}
+}

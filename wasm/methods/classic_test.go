@@ -1,0 +1,280 @@
+package methods
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"textlab/core/dataset"
+	"textlab/core/pipeline"
+	"textlab/wasm/protocol"
+)
+
+// classicCSV is a small two-class corpus; the last row's text is markup
+// that must come back escaped.
+func classicCSV() string {
+	var b strings.Builder
+	b.WriteString("id,text,label\n")
+	pos := []string{"good", "great", "fine", "lovely", "nice"}
+	neg := []string{"bad", "awful", "poor", "dull", "worse"}
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, "p%d,%s and %s film %d,pos\n", i, pos[i%5], pos[(i+2)%5], i%3)
+		fmt.Fprintf(&b, "n%d,%s and %s film %d,neg\n", i, neg[i%5], neg[(i+1)%5], i%3)
+	}
+	b.WriteString("x1,<img src=x onerror=alert(1)> good bad,neg\n")
+	return b.String()
+}
+
+// loadClassic loads classicCSV on the Data page's method and returns the
+// engine's call function.
+func loadClassic(t *testing.T) func(method, payload string, data []byte) protocol.Message {
+	t.Helper()
+	call := dataEngine(t)
+	if m := call("data.load", `{"name":"films.csv"}`, []byte(classicCSV())); m.Type != "result" {
+		t.Fatalf("data.load: %+v", m.Error)
+	}
+	return call
+}
+
+const classicTFIDF = `{"eval":{"kind":"holdout","test_size":20,"stratify":true},"features":{"kind":"tfidf","ngram_min":1,"ngram_max":1,"min_df":1,"max_df":1},"model":{"kind":"logreg","C":1},"seed":42}`
+
+func TestClassicSettings(t *testing.T) {
+	tests := []struct {
+		name, payload string
+		wantErr       string // "" for success
+		check         func(pipeline.Config) bool
+	}{
+		{"defaults", `{}`, "", func(c pipeline.Config) bool { return c.Eval.Kind == "holdout" && c.Eval.TestFraction == 0 }},
+		{"70:30", `{"eval":{"kind":"holdout","test_size":30,"stratify":true}}`, "", func(c pipeline.Config) bool { return c.Eval.TestFraction == 0.3 && !c.Eval.NoStratify }},
+		{"kfold", `{"eval":{"kind":"kfold","folds":5}}`, "", func(c pipeline.Config) bool { return c.Eval.Folds == 5 && !c.Eval.NoStratify }},
+		{"not stratified", `{"eval":{"kind":"kfold","stratify":false}}`, "", func(c pipeline.Config) bool { return c.Eval.NoStratify }},
+		{"df bounds", `{"features":{"kind":"tfidf","min_df":2,"max_df":0.9,"stop_words":true,"sublinear":true}}`, "", func(c pipeline.Config) bool {
+			v := c.Features.Vectorize
+			return v.MinDF.N == 2 && v.MaxDF.Fraction == 0.9 && len(v.StopWords) > 0 && c.Features.SublinearTF
+		}},
+		{"sublinear only for tfidf", `{"features":{"kind":"counts","sublinear":true}}`, "", func(c pipeline.Config) bool { return !c.Features.SublinearTF }},
+		{"seed", `{"seed":7}`, "", func(c pipeline.Config) bool { return c.Seed == 7 }},
+		{"test share", `{"eval":{"kind":"holdout","test_size":100}}`, "between 1 and 99", nil},
+		{"folds", `{"eval":{"kind":"kfold","folds":1}}`, "between 2 and 50", nil},
+		{"ngram", `{"features":{"ngram_min":2,"ngram_max":1}}`, "n-gram range is empty", nil},
+		{"max_df", `{"features":{"max_df":2}}`, "max_df", nil},
+		{"seed fraction", `{"seed":1.5}`, "whole number", nil},
+		{"evaluation", `{"eval":{"kind":"bootstrap"}}`, "Unknown evaluation", nil},
+	}
+	for _, tc := range tests {
+		var s classicSettings
+		if err := json.Unmarshal([]byte(tc.payload), &s); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := s.config()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || !tc.check(cfg) {
+			t.Errorf("%s: config %+v, error %v", tc.name, cfg, err)
+		}
+	}
+}
+
+func TestClassicNoData(t *testing.T) {
+	state.clearDataset()
+	call := dataEngine(t)
+	m := call("classic.train", classicTFIDF, nil)
+	if m.Error == nil || !strings.Contains(m.Error.Message, "Data page") {
+		t.Fatalf("train without data: %+v", m)
+	}
+}
+
+func TestClassicTrainAndInspect(t *testing.T) {
+	call := loadClassic(t)
+	loaded, _ := state.Dataset()
+	tests := []struct {
+		name, payload string
+		data          []byte
+		want          []string // substrings of the result JSON
+		wantErr       string
+	}{
+		{"holdout", classicTFIDF, nil, []string{`"split":"hold-out 80:20, stratified"`, "Confusion matrix", "AUC = ", `"method":"TF-IDF + Logistic regression"`}, ""},
+		{"kfold", strings.Replace(classicTFIDF, `"kind":"holdout"`, `"kind":"kfold","folds":3`, 1), nil, []string{`"kfold":true`, `"folds":3`, "mean ± std", `macro_f1_std`}, ""},
+		{"nb counts", `{"features":{"kind":"counts"},"model":{"kind":"nb","alpha":0.5},"seed":1}`, nil, []string{"Naive Bayes:", "nb alpha=0.5"}, ""},
+		{"svm scores", `{"features":{"kind":"binary"},"model":{"kind":"svm"},"seed":1}`, nil, []string{"Linear SVM"}, ""},
+		{"testset", `{"eval":{"kind":"testset"},"test_name":"t.csv","model":{"kind":"logreg"}}`, []byte("text,label\ngood nice,pos\nawful bad,neg\n"), []string{"separate test file t.csv", `"n_test":2`}, ""},
+		{"testset one class", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood nice,pos\ngreat,pos\n"), []string{`"n_test":2`}, ""},
+		{"testset missing column", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("body,label\ngood,pos\n"), nil, `no column "text"`},
+		{"testset unknown label", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\nbad,meh\n"), nil, "meh"},
+		{"testset without file", `{"eval":{"kind":"testset"}}`, nil, nil, "Choose a test file"},
+		{"empty vocabulary", `{"features":{"kind":"tfidf","ngram_min":3,"ngram_max":3,"min_df":40}}`, nil, nil, "no terms remain"},
+		{"min_df above max_df", `{"features":{"kind":"tfidf","min_df":1000}}`, nil, nil, "MinDF"},
+	}
+	for _, tc := range tests {
+		m := call("classic.train", tc.payload, tc.data)
+		if tc.wantErr != "" {
+			if m.Error == nil || !strings.Contains(m.Error.Message, tc.wantErr) {
+				t.Errorf("%s: got %+v, want error with %q", tc.name, m, tc.wantErr)
+			}
+			continue
+		}
+		if m.Type != "result" {
+			t.Errorf("%s: %+v", tc.name, m.Error)
+			continue
+		}
+		js := jsonOf(m.Result)
+		for _, w := range tc.want {
+			if !strings.Contains(js, w) {
+				t.Errorf("%s: result lacks %q", tc.name, w)
+			}
+		}
+	}
+
+	// The page's accuracy is pipeline.Run's on the same data and config.
+	m := call("classic.train", classicTFIDF, nil)
+	got := m.Result.(classicTrainResult)
+	res, err := pipeline.Run(context.Background(), pipeline.Data{Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames},
+		pipeline.Config{Features: pipeline.FeatureConfig{Kind: "tfidf"}, Seed: 42}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Metrics["accuracy"] != res.Report.Accuracy || got.Metrics["macro_f1"] != res.Report.Macro.F1 {
+		t.Errorf("metrics %v, pipeline.Run says accuracy %v macro-F1 %v", got.Metrics, res.Report.Accuracy, res.Report.Macro.F1)
+	}
+
+	// Misclassified documents, explanations, escaping.
+	mis := call("classic.misclassified", `{"offset":0,"limit":5}`, nil)
+	if mis.Type != "result" || !strings.Contains(mis.Result.(Fragment).HTML, "classic-mis") {
+		t.Errorf("misclassified: %+v", mis)
+	}
+	for _, tc := range []struct{ payload, want, wantErr string }{
+		{`{"text":"good and great film"}`, `data-pred="pos"`, ""},
+		{`{"text":"<b>bad</b> awful"}`, "&lt;b&gt;bad&lt;/b&gt;", ""},
+		{`{"doc":0}`, "data-pred=", ""},
+		{`{"text":"  "}`, "", "Type a text"},
+		{`{"doc":100000}`, "", "no document"},
+	} {
+		m := call("classic.explain", tc.payload, nil)
+		if tc.wantErr != "" {
+			if m.Error == nil || !strings.Contains(m.Error.Message, tc.wantErr) {
+				t.Errorf("explain %s: %+v", tc.payload, m)
+			}
+			continue
+		}
+		if m.Type != "result" || !strings.Contains(m.Result.(Fragment).HTML, tc.want) {
+			t.Errorf("explain %s: %+v", tc.payload, m)
+		}
+		if strings.Contains(jsonOf(m.Result), "<b>") {
+			t.Errorf("explain %s: user text became markup", tc.payload)
+		}
+	}
+}
+
+func TestClassicPredictCSV(t *testing.T) {
+	call := loadClassic(t)
+	if m := call("classic.train", classicTFIDF, nil); m.Type != "result" {
+		t.Fatalf("train: %+v", m.Error)
+	}
+	file := []byte("doc,body\n=cmd|' /C calc'!A0,good and nice\nb2,awful and bad\n")
+	cols := call("classic.columns", `{"name":"new.csv"}`, file)
+	if cols.Type != "result" || !strings.Contains(jsonOf(cols.Result), `"columns":["doc","body"]`) {
+		t.Fatalf("columns: %+v", cols)
+	}
+	tests := []struct {
+		payload string
+		want    []string
+		wantErr string
+	}{
+		{`{"name":"new.csv","text_column":"body","id_column":"doc"}`, []string{"id,text,predicted,p_neg,p_pos", "'=cmd", ",good and nice,pos,", "new-predictions.csv"}, ""},
+		{`{"name":"new.csv","text_column":"body"}`, []string{"\n1,good and nice,pos,"}, ""},
+		{`{"name":"new.csv","text_column":"nope"}`, nil, `no column "nope"`},
+	}
+	for _, tc := range tests {
+		m := call("classic.predict", tc.payload, file)
+		if tc.wantErr != "" {
+			if m.Error == nil || !strings.Contains(m.Error.Message, tc.wantErr) {
+				t.Errorf("%s: %+v", tc.payload, m)
+			}
+			continue
+		}
+		if m.Type != "result" {
+			t.Errorf("%s: %+v", tc.payload, m.Error)
+			continue
+		}
+		r := m.Result.(classicPredictResult)
+		all := r.CSV + r.File
+		for _, w := range tc.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: %q lacks %q", tc.payload, all, w)
+			}
+		}
+	}
+	if m := call("classic.columns", `{"name":"empty.csv"}`, nil); m.Error == nil {
+		t.Errorf("columns of an empty file: %+v", m)
+	}
+}
+
+func TestClassicOptionsAndDescribe(t *testing.T) {
+	call := dataEngine(t)
+	m := call("classic.options", `{}`, nil)
+	if m.Type != "result" {
+		t.Fatalf("options: %+v", m.Error)
+	}
+	opts := m.Result.(classicOptionsResult)
+	for _, o := range append(opts.Features, opts.Models...) {
+		if o.Value == "tfidf" || o.Value == "logreg" || o.Value == "nb" || o.Value == "svm" {
+			if o.Note != "" {
+				t.Errorf("%s reported unavailable: %s", o.Value, o.Note)
+			}
+		}
+	}
+	d := call("classic.describe", classicTFIDF, nil)
+	if d.Type != "result" || !strings.Contains(jsonOf(d.Result), "seed 42") {
+		t.Errorf("describe: %+v", d)
+	}
+}
+
+func TestBoardRows(t *testing.T) {
+	runs := []boardRun{
+		{Page: "dictionary", Method: "VADER", Settings: json.RawMessage(`{"kind":"compound","threshold":0.05}`), Seed: json.RawMessage(`null`), Metrics: map[string]float64{"accuracy": 0.6, "macro_f1": 0.5}},
+		{Page: "classic", Method: "<b>TF-IDF</b>", Settings: json.RawMessage(`"tfidf | logreg"`), Seed: json.RawMessage(`42`), Metrics: map[string]float64{"accuracy": 0.9, "macro_f1": 0.8, "weighted_f1": 0.85}, Time: "2026-11-25T18:40:12.345Z"},
+		{Page: "classic", Method: "no metrics"},
+		{Page: "classic", Method: "kfold", Metrics: map[string]float64{"macro_f1": 0.7, "macro_f1_std": 0.02}},
+	}
+	rows := boardRows(runs)
+	order := []string{"<b>TF-IDF</b>", "kfold", "VADER", "no metrics"}
+	for i, w := range order {
+		if rows[i].Method != w || rows[i].Rank != i+1 {
+			t.Errorf("row %d: %s (rank %d), want %s", i, rows[i].Method, rows[i].Rank, w)
+		}
+	}
+	if rows[0].Seed != "42" || rows[0].Time != "2026-11-25 18:40 UTC" || rows[2].Seed != "" || rows[2].Settings != "kind=compound, threshold=0.05" {
+		t.Errorf("rows: %+v", rows)
+	}
+	if !math.IsNaN(rows[3].Accuracy) || math.IsNaN(rows[1].MacroF1Std) {
+		t.Errorf("missing metrics: %+v", rows)
+	}
+	call := dataEngine(t)
+	payload, _ := json.Marshal(map[string]any{"runs": runs})
+	m := call("board.render", string(payload), nil)
+	html := m.Result.(Fragment).HTML
+	if !strings.Contains(html, `data-runs="4"`) || strings.Contains(html, "<b>") || !strings.Contains(html, "± 0.020") {
+		t.Errorf("board: %s", html)
+	}
+	if m := call("board.render", `{"runs":"x"}`, nil); m.Error == nil || m.Error.Code != protocol.CodeBadRequest {
+		t.Errorf("bad board payload: %+v", m)
+	}
+}
+
+// The test file reader keeps the training data's columns.
+func TestClassicReadTest(t *testing.T) {
+	test, texts, lines, err := classicReadTest(context.Background(), []byte("label,text\nb,x y\na,z\n"), "t.csv", dataset.Columns{Text: "text", Label: "label"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(texts, "|") != "x y|z" || lines[1] != 3 || strings.Join(test.LabelNames, ",") != "b,a" {
+		t.Errorf("got %v %v %v", texts, lines, test.LabelNames)
+	}
+}
