@@ -26,6 +26,7 @@ func Register(e *protocol.Engine) {
 	registerClassic(e)
 	registerAgreement(e)
 	registerClassicBench(e)
+	registerBench(e)
 }
 
 // Info is what the engine tells the page about itself.
