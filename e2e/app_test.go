@@ -51,7 +51,8 @@ func TestNavigationShowsOneSection(t *testing.T) {
 	tb.open(app)
 	for _, id := range []string{"dictionary", "classic", "bert", "generate", "prompting", "agreement", "about", "data"} {
 		tb.click(`nav.tabs a[data-tab="` + id + `"]`)
-		tb.waitFor(`location.hash === "#` + id + `"`)
+		// hashchange fires after the click returns: wait for its handler.
+		tb.waitFor(`location.hash === "#` + id + `" && !document.getElementById("` + id + `").hidden`)
 		visible := tb.evalString(`[...document.querySelectorAll("section.page")].filter(s => !s.hidden).map(s => s.id).join(",")`)
 		if visible != id {
 			t.Errorf("after clicking %s the visible sections are %q", id, visible)
