@@ -212,21 +212,101 @@ func TestClassicJourney(t *testing.T) {
 		t.Errorf("board rows by page: %s (want 3 classic runs, the dictionary run last by macro-F1)", methods)
 	}
 
-	// Reload: the board and the settings survive.
-	if err := chromedp.Do(tb.ctx, chromedp.Reload()); err != nil {
-		t.Fatal(err)
-	}
-	tb.waitFor(`document.body.dataset.engine === "ready" && document.getElementById("classic").dataset.ready === "true"`)
-	if !tb.eval(`document.getElementById("classic-interpret").hidden`).(bool) {
-		t.Fatalf("the page was not reloaded")
-	}
+	// Reload: the board, the settings and the last trained model survive:
+	// its results, misclassified documents and predictions work without
+	// training again.
+	nbAccuracy := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`)
+	tb.classicReload()
 	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "4"`)
 	if m := tb.evalString(`document.getElementById("classic-model").value`); m != "nb" {
 		t.Errorf("model after reload %q, want nb", m)
 	}
+	if got := tb.evalString(`document.querySelector("#classic-result .classic-run")?.dataset.accuracy ?? "none"`); got != nbAccuracy {
+		t.Errorf("restored results: accuracy %q, want %q", got, nbAccuracy)
+	}
+	if tb.eval(`document.getElementById("classic-interpret").hidden || document.getElementById("classic-apply").hidden`).(bool) {
+		t.Errorf("the interpretation and labeling sections are hidden after the reload")
+	}
+	tb.click("#classic-show-mis")
+	tb.waitFor(`document.querySelector("#classic-mis button[data-doc]") !== null`)
+	tb.click("#classic-mis button[data-doc]")
+	tb.waitFor(`document.querySelector("#classic-explain .classic-explain") !== null`)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-apply-file"), []string{unlabeled})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("classic-apply-btn").disabled`)
+	tb.click("#classic-apply-btn")
+	tb.waitFor(`!document.getElementById("classic-download").hidden`)
+	csv = tb.evalString(`document.getElementById("classic-download").textlabBlob.text()`)
+	if lines := strings.Split(strings.TrimSpace(csv), "\n"); len(lines) != 3 || lines[0] != "id,text,predicted,p_Democratic,p_Republican" {
+		t.Errorf("predictions CSV after the reload:\n%s", csv)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-classic-restored")
+	tb.eval(`document.getElementById("classic-board").scrollIntoView(); true`)
 	tb.screenshot("desktop-classic-board")
 	tb.click("#classic-board-clear")
 	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "0"`)
+}
+
+// classicReload reloads the page and waits for the engine and the page;
+// it fails the test when the page was not really reloaded.
+func (tb *tab) classicReload() {
+	tb.t.Helper()
+	tb.eval(`window.textlabBeforeReload = true`)
+	if err := chromedp.Do(tb.ctx, chromedp.Reload()); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.waitFor(`document.body.dataset.engine === "ready" && document.getElementById("classic").dataset.ready === "true"`)
+	if tb.eval(`window.textlabBeforeReload === true`).(bool) {
+		tb.t.Fatalf("the page was not reloaded")
+	}
+}
+
+// TestClassicWordVectors trains averaged word vectors + logistic
+// regression on SOTU: the page fetches the vectors from its own origin
+// once, shows how many documents have no known word, and restores the
+// model after a reload (fetching the vectors again).
+func TestClassicWordVectors(t *testing.T) {
+	tb, _ := openClassicWithSOTU(t, 1280, 800)
+	if tb.eval(`document.querySelector('#classic-features option[value="embed"]').disabled`).(bool) {
+		t.Fatal("averaged word vectors are not offered")
+	}
+	tb.classicSet(map[string]string{"eval": "holdout", "test_size": "20", "seed": "42", "features": "embed", "model": "logreg"})
+	tb.waitFor(`document.getElementById("classic-vectors-msg").textContent.startsWith("Word vectors loaded")`)
+	if msg := tb.evalString(`document.getElementById("classic-vectors-msg").textContent`); !strings.Contains(msg, "38,157 words, 100 dimensions") {
+		t.Errorf("vectors status %q", msg)
+	}
+	tb.classicTrain("done")
+	settings := tb.evalString(`document.querySelector("#classic-result [data-settings]").textContent`)
+	if !strings.Contains(settings, "embed (100-d vectors of 38157 words)") {
+		t.Errorf("settings line %q", settings)
+	}
+	if n := tb.evalString(`document.querySelector("#classic-result [data-no-known-word]")?.dataset.noKnownWord ?? "none"`); n == "none" {
+		t.Error("the results do not say how many documents have no known word")
+	}
+	acc := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`)
+	if acc < "0.600000" {
+		t.Errorf("accuracy %s with word vectors on SOTU; the command line gives about 0.70", acc)
+	}
+	// Only one download of the vectors, from this origin.
+	if n := tb.eval(`performance.getEntriesByType("resource").filter(e => e.name.endsWith("wink-glove-100d-int8.bin")).length`); n.(float64) != 1 {
+		t.Errorf("the vectors were fetched %v times", n)
+	}
+	tb.eval(`window.scrollTo(0, 0)`)
+	tb.screenshot("desktop-classic-embed")
+
+	tb.classicReload()
+	tb.waitFor(`document.querySelector("#classic-result [data-restored]") !== null`)
+	if got := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`); got != acc {
+		t.Errorf("restored accuracy %s, want %s", got, acc)
+	}
+	tb.eval(`document.getElementById("classic-explain-text").value = "We must cut taxes and balance the budget."; true`)
+	tb.click("#classic-explain-btn")
+	tb.waitFor(`document.querySelector("#classic-explain .classic-explain") !== null`)
+	if e := tb.evalString(`document.getElementById("classic-explain-error").hidden ? "" : document.getElementById("classic-explain-error").textContent`); e != "" {
+		t.Errorf("explain after the reload: %s", e)
+	}
 }
 
 func TestClassicMobile(t *testing.T) {
@@ -239,6 +319,14 @@ func TestClassicMobile(t *testing.T) {
 	}
 	tb.eval(`window.scrollTo(0, 0)`)
 	tb.screenshot("mobile-classic-result")
+	tb.classicSet(map[string]string{"features": "embed"})
+	tb.waitFor(`document.getElementById("classic-vectors-msg").textContent.startsWith("Word vectors loaded")`)
+	tb.waitFor(`document.getElementById("classic-settings").textContent.includes("100-d vectors")`)
+	if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > 390 {
+		t.Errorf("page is %v px wide on a 390 px screen with word vectors chosen", w)
+	}
+	tb.eval(`document.getElementById("classic-vectors-status").scrollIntoView(); true`)
+	tb.screenshot("mobile-classic-vectors")
 }
 
 func TestClassicNoData(t *testing.T) {

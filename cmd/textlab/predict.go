@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,24 +28,38 @@ func runPredict(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	textCol := fs.String("text", "text", "the text `column`")
 	idCol := fs.String("id", "", "an id `column` to copy into the output (default: the row number, 1-based)")
 	outPath := fs.String("out", "", "write the predictions CSV to this `file` (default: standard output)")
+	vectorsPath := fs.String("vectors", defaultVectors, "for a model trained with --features embed: the same word-vector `file`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *modelPath == "" || *dataPath == "" {
 		return fmt.Errorf("%w: --model FILE and --data FILE are required", errUsage)
 	}
-	mf, err := os.Open(*modelPath)
+	info, err := os.Stat(*modelPath)
 	if err != nil {
 		return err
 	}
-	model, err := pipeline.Load(mf)
-	mf.Close()
+	if info.Size() > pipeline.MaxFileBytes {
+		return fmt.Errorf("%s: %d bytes, larger than the %d bytes a model file may have", *modelPath, info.Size(), pipeline.MaxFileBytes)
+	}
+	modelBytes, err := os.ReadFile(*modelPath)
+	if err != nil {
+		return err
+	}
+	model, err := pipeline.Load(bytes.NewReader(modelBytes))
+	if errors.Is(err, pipeline.ErrNeedsVectors) {
+		vectors, verr := readVectors(*vectorsPath, *modelPath+": this model (trained with --features embed)")
+		if verr != nil {
+			return verr
+		}
+		model, err = pipeline.LoadWithVectors(bytes.NewReader(modelBytes), vectors)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", *modelPath, err)
 	}
 
 	opts := dataset.Options{Name: *dataPath}
-	info, err := os.Stat(*dataPath)
+	info, err = os.Stat(*dataPath)
 	if err != nil {
 		return err
 	}

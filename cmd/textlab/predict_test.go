@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"textlab/core/classify/synth"
+	"textlab/core/embed"
+	"textlab/core/vectorize"
 )
 
 func TestPredictRoundTrip(t *testing.T) {
@@ -81,5 +87,82 @@ func TestPredictErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// writeVectors writes word vectors for the synthetic corpus's words (each
+// a random 6-d vector) in core/embed's format and returns the file name.
+func writeVectors(t *testing.T, name string, seed uint64, texts []string) string {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 1))
+	seen := map[string]bool{}
+	var words []string
+	var vecs [][]float32
+	for _, text := range texts {
+		for _, w := range vectorize.Tokenize(vectorize.Lower(text)) {
+			if !seen[w] {
+				seen[w] = true
+				v := make([]float32, 6)
+				for i := range v {
+					v[i] = float32(r.NormFloat64())
+				}
+				words, vecs = append(words, w), append(vecs, v)
+			}
+		}
+	}
+	v, err := embed.Quantize(words, vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := v.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return writeTemp(t, name, b.String())
+}
+
+func TestPredictEveryModelKind(t *testing.T) {
+	texts, _ := synth.Corpus(synth.Config{Seed: 8, Docs: 120, Classes: 3, Words: 400})
+	data := trainCSV(t, 8, 120, 3)
+	vectors := writeVectors(t, "v.bin", 1, texts)
+	otherVectors := writeVectors(t, "other.bin", 2, texts)
+	dir := t.TempDir()
+	for _, tc := range []struct{ features, model string }{
+		{"counts", "logreg"}, {"tfidf", "nb"}, {"binary", "svm"}, {"tfidf", "forest"}, {"counts", "mlp"},
+		{"embed", "logreg"}, {"embed", "forest"}, {"embed", "mlp"},
+	} {
+		name := tc.features + "-" + tc.model
+		model := filepath.Join(dir, name+".json")
+		args := []string{"train", "--data", data, "--text", "text", "--label", "label", "--features", tc.features, "--model", tc.model,
+			"--trees", "5", "--hidden", "8", "--vectors", vectors, "--save", model, "--json"}
+		if code, _, stderr := runCLI(args...); code != 0 {
+			t.Fatalf("%s: train: exit %d: %s", name, code, stderr)
+		}
+		// Every model kind loads and labels every row.
+		code, first, stderr := runCLI("predict", "--model", model, "--data", data, "--vectors", vectors)
+		if code != 0 || strings.Count(first, "\n") != 121 {
+			t.Fatalf("%s: predict: exit %d, %d lines: %s", name, code, strings.Count(first, "\n"), stderr)
+		}
+		if tc.features != "embed" {
+			continue
+		}
+		code, _, stderr = runCLI("predict", "--model", model, "--data", data, "--vectors", otherVectors)
+		if code != 1 || !strings.Contains(stderr, "use the same vectors file") {
+			t.Errorf("%s: other vectors: exit %d, stderr %q", name, code, stderr)
+		}
+		code, _, stderr = runCLI("predict", "--model", model, "--data", data, "--vectors", "/nonexistent.bin")
+		if code != 1 || !strings.Contains(stderr, "needs word vectors") {
+			t.Errorf("%s: missing vectors: exit %d, stderr %q", name, code, stderr)
+		}
+	}
+}
+
+func TestDefaultVectorsMessage(t *testing.T) {
+	// The tests run in cmd/textlab, where the default path does not
+	// exist: the message says where the file is expected.
+	data := trainCSV(t, 9, 40, 2)
+	code, _, stderr := runCLI("train", "--data", data, "--text", "text", "--label", "label", "--features", "embed")
+	if code != 1 || !strings.Contains(stderr, "relative to the Textlab repository root") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,6 +45,9 @@ type trainJSON struct {
 	ZeroDivision []string                 `json:"zero_division"`
 	TopFeatures  map[string][]trainWeight `json:"top_features,omitempty"`
 	Saved        string                   `json:"saved,omitempty"`
+	// NoKnownWord counts the documents without a word that has a vector
+	// (embed features only; their features are zero).
+	NoKnownWord *int `json:"no_known_word,omitempty"`
 }
 
 type trainClass struct {
@@ -78,7 +82,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	maxFeatures := fs.Int("max-features", 0, "keep the `N` most frequent terms (0: all)")
 	sublinear := fs.Bool("sublinear", false, "tfidf: use 1+ln(tf) instead of tf")
 	stopWords := fs.String("stop-words", "", "remove stop words: english (default: none)")
-	vectorsPath := fs.String("vectors", "static/models/wink-glove-100d-int8.bin", "embed: the word-vector `file` (core/embed's format)")
+	vectorsPath := fs.String("vectors", defaultVectors, "embed: the word-vector `file` (core/embed's format)")
 	model := fs.String("model", "logreg", "classifier: logreg, nb, svm, forest or mlp")
 	c := fs.Float64("C", 0, "inverse regularisation of logreg and svm (default 1)")
 	alpha := fs.Float64("alpha", 0, "additive smoothing of nb (default 1)")
@@ -129,14 +133,9 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: --stop-words must be english, not %q", errUsage, *stopWords)
 	}
 	if *features == pipeline.FeaturesEmbed {
-		vf, err := os.Open(*vectorsPath)
+		cfg.Features.Vectors, err = readVectors(*vectorsPath, "--features embed")
 		if err != nil {
-			return fmt.Errorf("--features embed needs word vectors: %w", err)
-		}
-		cfg.Features.Vectors, err = embed.Read(io.LimitReader(vf, dataset.DefaultMaxBytes))
-		vf.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", *vectorsPath, err)
+			return err
 		}
 	}
 	cfg.Model = pipeline.ModelConfig{Kind: *model, C: *c, Alpha: *alpha, Trees: *trees, MaxDepth: *maxDepth, Hidden: *hidden}
@@ -269,6 +268,10 @@ func trainOutput(res *pipeline.Result, docs, top int) trainJSON {
 		auc := res.AUC
 		out.AUC = &auc
 	}
+	if res.Config.Features.Kind == pipeline.FeaturesEmbed {
+		n := res.NoKnownWord
+		out.NoKnownWord = &n
+	}
 	if len(res.Folds) > 0 {
 		mean, std := res.Mean, res.Std
 		out.Mean, out.Std = &mean, &std
@@ -305,6 +308,9 @@ func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
 		fmt.Fprintf(w, "%d training documents, %d test documents (separate file)\n", out.Documents, out.TestDocs)
 	default:
 		fmt.Fprintf(w, "%d documents: %d for training, %d held out for testing\n", out.Documents, out.Documents-out.TestDocs, out.TestDocs)
+	}
+	if out.NoKnownWord != nil {
+		fmt.Fprintf(w, "%d documents have no word with a vector (their features are all zero)\n", *out.NoKnownWord)
 	}
 	fmt.Fprintf(w, "\naccuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", out.Accuracy, out.MacroF1, out.WeightedF1)
 	if out.AUC != nil {
@@ -401,4 +407,30 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// defaultVectors is Textlab's word-vector file, relative to the repository
+// root.
+const defaultVectors = "static/models/wink-glove-100d-int8.bin"
+
+// readVectors reads a word-vector file for what (a flag, for messages),
+// saying which file to pass when it is missing.
+func readVectors(path, what string) (*embed.Vectors, error) {
+	vf, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		hint := ""
+		if path == defaultVectors {
+			hint = " (the default, relative to the Textlab repository root: run from there, or pass --vectors with the path of wink-glove-100d-int8.bin)"
+		}
+		return nil, fmt.Errorf("%s needs word vectors, and %s does not exist%s", what, path, hint)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s needs word vectors: %w", what, err)
+	}
+	defer vf.Close()
+	v, err := embed.Read(io.LimitReader(vf, dataset.DefaultMaxBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }

@@ -184,7 +184,6 @@ func TestTrainErrors(t *testing.T) {
 		{"bad stop words", []string{"--data", data, "--stop-words", "klingon"}, 2, "--stop-words"},
 		{"embed without vectors", []string{"--data", data, "--text", "text", "--label", "label", "--features", "embed", "--vectors", "/nonexistent.bin"}, 1, "needs word vectors"},
 		{"embed bad vectors", []string{"--data", data, "--text", "text", "--label", "label", "--features", "embed", "--vectors", data}, 1, "data.csv"},
-		{"save forest", []string{"--data", data, "--text", "text", "--label", "label", "--model", "forest", "--trees", "3", "--save", filepath.Join(t.TempDir(), "m.json")}, 1, "cannot be saved"},
 		{"pruned vocabulary", []string{"--data", data, "--text", "text", "--label", "label", "--min-df", "0.99", "--max-df", "1.0"}, 1, "no terms remain"},
 	}
 	for _, tc := range tests {

@@ -22,6 +22,12 @@ type WideOptions struct {
 	// cell (for example "." or "NA"). Cells are compared after trimming
 	// spaces.
 	Missing []string
+	// Lines, if not nil, gives the physical file line of each record
+	// (Lines[i] for records[i], the header included); FromWide then uses
+	// them in Unit.Line and in errors. If nil, records are numbered from 1,
+	// which is the file line only when no line is blank and no field spans
+	// several lines. ReadWide ignores it and uses the lines it reads.
+	Lines []int
 }
 
 // LongOptions says how to read a long reliability table: a header row, then
@@ -37,21 +43,40 @@ type LongOptions struct {
 	// Missing lists code values that mean "not coded" besides the empty
 	// cell. Cells are compared after trimming spaces.
 	Missing []string
+	// Lines, if not nil, gives the physical file line of each record, as
+	// in WideOptions. ReadLong ignores it and uses the lines it reads.
+	Lines []int
 }
 
 // FromWide builds Data from CSV records in wide format; records[0] is the
-// header. Line numbers in errors and in Unit.Line count records from 1 (the
-// header), which is the file line when no field spans several lines.
+// header. Line numbers in errors and in Unit.Line are opts.Lines when given;
+// otherwise they count records from 1 (the header), which is the file line
+// only when no line is blank and no field spans several lines.
 func FromWide(records [][]string, opts WideOptions) (*Data, error) {
-	return fromWide(records, nil, opts)
+	if err := checkLines(records, opts.Lines); err != nil {
+		return nil, err
+	}
+	return fromWide(records, opts.Lines, opts)
 }
 
 // FromLong builds Data from CSV records in long format; records[0] is the
 // header. Units and coders appear in order of first appearance (coders in
 // opts.Coders order when given). A (unit, coder) pair given twice is an
-// error. Line numbers count records from 1, as in FromWide.
+// error. Line numbers are opts.Lines when given, or count records from 1,
+// as in FromWide.
 func FromLong(records [][]string, opts LongOptions) (*Data, error) {
-	return fromLong(records, nil, opts)
+	if err := checkLines(records, opts.Lines); err != nil {
+		return nil, err
+	}
+	return fromLong(records, opts.Lines, opts)
+}
+
+// checkLines checks that lines, when given, has one line per record.
+func checkLines(records [][]string, lines []int) error {
+	if lines != nil && len(lines) != len(records) {
+		return fmt.Errorf("%d line numbers for %d records: give one line per record, the header included", len(lines), len(records))
+	}
+	return nil
 }
 
 // ReadWide reads a wide CSV table (see FromWide) from r; errors name the file

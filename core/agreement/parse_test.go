@@ -123,3 +123,98 @@ func TestFromWideRecords(t *testing.T) {
 		t.Errorf("got %+v", d.Units)
 	}
 }
+
+func TestFromRecordsLines(t *testing.T) {
+	// A file with a blank line (3) and a quoted field spanning lines 5-6:
+	//
+	//	1 unit,a,b,note
+	//	2 u1,x,x,ok
+	//	3
+	//	4 u2,x,y,ok
+	//	5 u3,y,y,"two
+	//	6 lines"
+	//	7 u4,y,,ok
+	//
+	// The reader drops the blank line, so the records are numbered 1..5
+	// but start on lines 1, 2, 4, 5 and 7.
+	const file = "unit,a,b,note\nu1,x,x,ok\n\nu2,x,y,ok\nu3,y,y,\"two\nlines\"\nu4,y,,ok\n"
+	wide := [][]string{{"unit", "a", "b", "note"}, {"u1", "x", "x", "ok"}, {"u2", "x", "y", "ok"}, {"u3", "y", "y", "two\nlines"}, {"u4", "y", "", "ok"}}
+	lines := []int{1, 2, 4, 5, 7}
+	wantWide := map[string]int{"u1": 2, "u2": 4, "u3": 5, "u4": 7}
+	long := [][]string{{"unit", "coder", "code"}, {"u1", "a", "x"}, {"u1", "b", "x"}, {"u2", "a", "two\nlines"}, {"u3", "a", "y"}}
+	longLines := []int{1, 2, 4, 5, 7}
+	wantLong := map[string]int{"u1": 2, "u2": 5, "u3": 7}
+	wopt := WideOptions{Unit: "unit", Coders: []string{"a", "b"}}
+
+	read, err := ReadWide(strings.NewReader(file), wopt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		got  func() (*Data, error)
+		want map[string]int
+	}{
+		{"ReadWide", func() (*Data, error) { return read, nil }, wantWide},
+		{"FromWide with Lines", func() (*Data, error) {
+			o := wopt
+			o.Lines = lines
+			return FromWide(wide, o)
+		}, wantWide},
+		{"FromLong with Lines", func() (*Data, error) { return FromLong(long, LongOptions{Lines: longLines}) }, wantLong},
+		{"FromWide without Lines counts records", func() (*Data, error) { return FromWide(wide, wopt) }, map[string]int{"u1": 2, "u2": 3, "u3": 4, "u4": 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := tt.got()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Units) != len(tt.want) {
+				t.Fatalf("%d units, want %d", len(d.Units), len(tt.want))
+			}
+			for _, u := range d.Units {
+				if u.Line != tt.want[u.ID] {
+					t.Errorf("unit %s: line %d, want %d", u.ID, u.Line, tt.want[u.ID])
+				}
+			}
+		})
+	}
+
+	errTests := []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"wide empty unit after multi-line field", func() error {
+			recs := append(append([][]string{}, wide...), []string{"", "x", "x", "ok"})
+			_, err := FromWide(recs, WideOptions{Unit: "unit", Coders: []string{"a", "b"}, Lines: append(append([]int{}, lines...), 8)})
+			return err
+		}, "line 8: unit column \"unit\" is empty"},
+		{"long duplicate names both lines", func() error {
+			recs := append(append([][]string{}, long...), []string{"u3", "a", "x"})
+			_, err := FromLong(recs, LongOptions{Lines: append(append([]int{}, longLines...), 9)})
+			return err
+		}, "line 9: unit \"u3\" already has a code from coder \"a\" (line 7)"},
+		{"wide short row", func() error {
+			_, err := FromWide([][]string{{"a", "b"}, {"x"}}, WideOptions{Lines: []int{2, 5}})
+			return err
+		}, "line 5: has 1 fields"},
+		{"lines of the wrong length", func() error {
+			_, err := FromWide(wide, WideOptions{Lines: []int{1, 2}})
+			return err
+		}, "2 line numbers for 5 records"},
+		{"long lines of the wrong length", func() error {
+			_, err := FromLong(long, LongOptions{Lines: []int{}})
+			return err
+		}, "0 line numbers for 5 records"},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.err()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -59,7 +59,8 @@ type FeatureConfig struct {
 	Norm vectorize.Norm `json:"norm,omitempty"`
 	// Vectors are the word vectors of embed (required for it; for
 	// example static/models/wink-glove-100d-int8.bin read with
-	// embed.Parse). They are not saved with a model.
+	// embed.Parse). A saved model records their SHA-256, not the vectors
+	// (see FileFormat).
 	Vectors *embed.Vectors `json:"-"`
 }
 

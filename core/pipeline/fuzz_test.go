@@ -13,6 +13,8 @@ func FuzzLoad(f *testing.F) {
 		{},
 		{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: "nb"}},
 		{Features: FeatureConfig{Kind: "binary"}, Model: ModelConfig{Kind: "svm"}},
+		{Model: ModelConfig{Kind: "forest", Trees: 3}},
+		{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: "mlp", Hidden: 3}},
 	} {
 		d := Data{
 			Texts:      []string{"good movie", "bad movie", "great film", "awful film", "fine plot", "poor plot"},

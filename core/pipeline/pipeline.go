@@ -99,6 +99,10 @@ type Result struct {
 	// Model is the pipeline trained on the training part (for k-fold, on
 	// all the data after the cross-validation).
 	Model *Trained
+	// NoKnownWord counts, for embed features only, the documents (of
+	// Data, plus Data.Test for a separate test set) that hold no word
+	// with a vector: their features are all zero (embed.Features.Empty).
+	NoKnownWord int
 }
 
 // Run trains and evaluates one pipeline on d as cfg says. progress (may be
@@ -129,6 +133,17 @@ func Run(ctx context.Context, d Data, cfg Config, progress func(float64, string)
 	}
 	if err := res.score(); err != nil {
 		return nil, err
+	}
+	if full.Features.Kind == FeaturesEmbed {
+		texts := d.Texts
+		if d.Test != nil {
+			texts = append(append([]string(nil), texts...), d.Test.Texts...)
+		}
+		f, err := full.Features.Vectors.Transform(ctx, texts, nil)
+		if err != nil {
+			return nil, err
+		}
+		res.NoKnownWord = len(f.Empty)
 	}
 	progress(1, "done")
 	return res, nil

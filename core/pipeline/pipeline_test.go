@@ -158,7 +158,7 @@ func tinyVectors(t *testing.T) *embed.Vectors {
 	return v
 }
 
-func TestSaveUnsupported(t *testing.T) {
+func TestNoTopFeatures(t *testing.T) {
 	d := corpus(12, 100, 2)
 	for _, cfg := range []Config{
 		{Model: ModelConfig{Kind: "forest", Trees: 5}},
@@ -169,12 +169,27 @@ func TestSaveUnsupported(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := res.Model.Save(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "cannot be saved") {
-			t.Errorf("%s: Save error %v", Describe(cfg), err)
-		}
 		if res.Model.TopFeatures(0, 3) != nil {
 			t.Errorf("%s: TopFeatures of a non-linear model or embeddings", Describe(cfg))
 		}
+	}
+}
+
+func TestNoKnownWord(t *testing.T) {
+	d := corpus(12, 100, 2)
+	// Texts of unknown words only: the tiny vectors know the corpus's words.
+	d.Texts = append(d.Texts, "qqqq zzzz", "!!!", "xxyyzz")
+	d.Labels = append(d.Labels, 0, 1, 0)
+	res, err := Run(context.Background(), d, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NoKnownWord != 3 {
+		t.Errorf("NoKnownWord = %d, want 3", res.NoKnownWord)
+	}
+	res, err = Run(context.Background(), d, Config{}, nil)
+	if err != nil || res.NoKnownWord != 0 {
+		t.Errorf("counts features: NoKnownWord = %d (err %v), want 0", res.NoKnownWord, err)
 	}
 }
 
@@ -277,6 +292,14 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		{"tfidf sublinear l1 nb bigrams", d, Config{Features: FeatureConfig{Kind: "tfidf", SublinearTF: true, Norm: vectorize.NormL1, Vectorize: vectorize.Config{NgramMax: 2, MinDF: vectorize.DocFreq{N: 2}}}, Model: ModelConfig{Kind: "nb", Alpha: 0.5}}},
 		{"tfidf svm", d, Config{Features: FeatureConfig{Kind: "tfidf", Vectorize: vectorize.Config{StopWords: vectorize.EnglishStopWords}}, Model: ModelConfig{Kind: "svm", C: 0.3}}},
 		{"tfidf svm 2 classes", bin, Config{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: "svm"}}},
+		{"counts forest", d, Config{Model: ModelConfig{Kind: "forest", Trees: 7, MaxDepth: 6}, Seed: 3}},
+		{"tfidf forest 2 classes", bin, Config{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: "forest", Trees: 5}}},
+		{"tfidf mlp", d, Config{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: "mlp", Hidden: 6}, Seed: 4}},
+		{"counts mlp 2 classes", bin, Config{Model: ModelConfig{Kind: "mlp", Hidden: 5}}},
+		{"embed logreg", d, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}}},
+		{"embed forest 2 classes", bin, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}, Model: ModelConfig{Kind: "forest", Trees: 4}}},
+		{"embed mlp", d, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}, Model: ModelConfig{Kind: "mlp", Hidden: 4}}},
+		{"embed svm", d, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}, Model: ModelConfig{Kind: "svm"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -288,7 +311,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			if err := res.Model.Save(&buf); err != nil {
 				t.Fatal(err)
 			}
-			loaded, err := Load(bytes.NewReader(buf.Bytes()))
+			loaded, err := LoadWithVectors(bytes.NewReader(buf.Bytes()), tc.cfg.Features.Vectors)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -339,7 +362,7 @@ func TestLoadRejects(t *testing.T) {
 		{"duplicate label", strings.Replace(good, `"labels":["a-class","b-class"]`, `"labels":["a-class","a-class"]`, 1), "listed twice"},
 		{"three labels for binary weights", strings.Replace(good, `"labels":["a-class","b-class"]`, `"labels":["a-class","b-class","c"]`, 1), "need 3 weight rows"},
 		{"no idf", strings.Replace(good, `"idf":[`, `"idf_gone":[`, 1), "unknown field"},
-		{"bad kind", strings.Replace(good, `"kind":"logreg"`, `"kind":"forest"`, 1), "cannot be loaded"},
+		{"weights of another model", strings.Replace(good, `"kind":"logreg"`, `"kind":"forest"`, 1), "no trees"},
 		{"bad idf", strings.Replace(good, `"idf":[`, `"idf":[0.5,`, 1), "idf"},
 	}
 	for _, tc := range tests {
@@ -491,6 +514,77 @@ func TestProgressMessages(t *testing.T) {
 	for _, want := range []string{"fold 1 of 3: features", "fold 2 of 3: fitting", "fold 3 of 3: predicting", "final model on all data: fitting", "done"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("messages lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestLoadEmbedNeedsSameVectors(t *testing.T) {
+	vecs := tinyVectors(t)
+	res, err := Run(context.Background(), corpus(10, 100, 2), Config{Features: FeatureConfig{Kind: "embed", Vectors: vecs}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.Model.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), VectorsSHA256(vecs)) {
+		t.Error("the file does not record the vectors' sha256")
+	}
+	if _, err := Load(bytes.NewReader(buf.Bytes())); !errors.Is(err, ErrNeedsVectors) {
+		t.Errorf("Load without vectors: error %v, want ErrNeedsVectors", err)
+	}
+	words := append([]string(nil), vecs.Words()...)
+	vs := make([][]float32, len(words))
+	for i, w := range words {
+		v, _ := vecs.Lookup(w)
+		vs[i] = make([]float32, len(v))
+		for k := range v {
+			vs[i][k] = float32(v[k])
+		}
+	}
+	vs[0][0] += 1 // one value changed
+	other, err := embed.Quantize(words, vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadWithVectors(bytes.NewReader(buf.Bytes()), other); err == nil || !strings.Contains(err.Error(), "use the same vectors file") {
+		t.Errorf("Load with other vectors: error %v", err)
+	}
+	counts := strings.Replace(buf.String(), `"kind":"embed"`, `"kind":"counts"`, 1)
+	if _, err := LoadWithVectors(strings.NewReader(counts), vecs); err == nil || !strings.Contains(err.Error(), "word vectors given for counts") {
+		t.Errorf("vectors with counts features: error %v", err)
+	}
+}
+
+func TestLoadRejectsBadForestAndMLP(t *testing.T) {
+	d := corpus(10, 100, 2)
+	save := func(cfg Config) string {
+		res, err := Run(context.Background(), d, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := res.Model.Save(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	forestFile := save(Config{Model: ModelConfig{Kind: "forest", Trees: 3}})
+	mlpFile := save(Config{Model: ModelConfig{Kind: "mlp", Hidden: 3}})
+	for _, tc := range []struct{ name, file, want string }{
+		{"tree count", strings.Replace(forestFile, `"trees":3`, `"trees":4`, 1), "config says 4"},
+		{"tree child loop", strings.Replace(forestFile, `"children_left":[1,`, `"children_left":[0,`, 1), "must come after it"},
+		{"no trees", strings.Replace(forestFile, `"trees":[`, `"trees_x":[`, 1), "unknown field"},
+		{"hidden units", strings.Replace(mlpFile, `"hidden":3`, `"hidden":5`, 1), "config says 5"},
+		{"mlp without weights", strings.Replace(mlpFile, `"model":{"kind":"mlp"`, `"model":{"kind":"logreg"`, 1), "weight rows"},
+		{"mlp weights as forest", strings.Replace(mlpFile, `"model":{"kind":"mlp"`, `"model":{"kind":"forest"`, 1), "no trees"},
+	} {
+		if tc.file == forestFile || tc.file == mlpFile {
+			t.Fatalf("%s: test case did not change the file", tc.name)
+		}
+		if _, err := Load(strings.NewReader(tc.file)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
 }

@@ -40,12 +40,20 @@ func (d DocFreq) bound(nDocs int) float64 {
 	return d.Fraction * float64(nDocs)
 }
 
+// describe writes d as a person set it ("0.5", "3").
+func (d DocFreq) describe() string {
+	if d.Fraction != 0 {
+		return fmt.Sprint(d.Fraction)
+	}
+	return fmt.Sprint(d.N)
+}
+
 func (d DocFreq) check(name string) error {
 	if d.N != 0 && d.Fraction != 0 {
-		return fmt.Errorf("vectorize: %s: set N or Fraction, not both", name)
+		return fmt.Errorf("vectorize: %s: give a number of documents or a share of documents, not both", name)
 	}
 	if d.N < 0 || d.Fraction < 0 || d.Fraction > 1 || math.IsNaN(d.Fraction) {
-		return fmt.Errorf("vectorize: %s: N must be >= 0 and Fraction in [0, 1], got %+v", name, d)
+		return fmt.Errorf("vectorize: %s must be a number of documents (0 or more) or a share of documents between 0 and 1, not %s", name, d.describe())
 	}
 	return nil
 }
@@ -88,15 +96,15 @@ func (c Config) ngrams() (int, int) {
 func (c Config) check() error {
 	lo, hi := c.ngrams()
 	if lo < 1 || hi < lo {
-		return fmt.Errorf("vectorize: invalid n-gram range [%d, %d]", lo, hi)
+		return fmt.Errorf("vectorize: invalid ngram_range (%d, %d): both at least 1, the first not above the second", lo, hi)
 	}
 	if c.MaxFeatures < 0 {
-		return fmt.Errorf("vectorize: MaxFeatures %d is negative", c.MaxFeatures)
+		return fmt.Errorf("vectorize: max_features is %d; it must be 0 (all terms) or more", c.MaxFeatures)
 	}
-	if err := c.MinDF.check("MinDF"); err != nil {
+	if err := c.MinDF.check("min_df"); err != nil {
 		return err
 	}
-	return c.MaxDF.check("MaxDF")
+	return c.MaxDF.check("max_df")
 }
 
 // Analyzer returns the function that turns one document into its terms,
@@ -247,8 +255,11 @@ func (c *Count) limit(names []string, df []int, tf []int64, nDocs int) ([]int, e
 	if !c.Config.MinDF.isZero() {
 		low = c.Config.MinDF.bound(nDocs)
 	}
+	if high < low && c.Config.MaxDF.isZero() {
+		return nil, fmt.Errorf("vectorize: min_df asks for terms in at least %v documents, but there are only %d documents; lower min_df", low, nDocs)
+	}
 	if high < low {
-		return nil, fmt.Errorf("vectorize: MaxDF corresponds to %v documents, fewer than MinDF's %v", high, low)
+		return nil, fmt.Errorf("vectorize: max_df keeps terms in at most %v documents, fewer than the %v that min_df asks for; lower min_df or raise max_df", high, low)
 	}
 	// scikit-learn sorts the features alphabetically before choosing the
 	// most frequent ones, and the order matters for ties.
@@ -276,7 +287,7 @@ func (c *Count) limit(names []string, df []int, tf []int64, nDocs int) ([]int, e
 		kept = top
 	}
 	if len(kept) == 0 {
-		return nil, errors.New("vectorize: after pruning, no terms remain; try a lower MinDF or a higher MaxDF")
+		return nil, errors.New("vectorize: after pruning, no terms remain; try a lower min_df or a higher max_df")
 	}
 	return kept, nil
 }

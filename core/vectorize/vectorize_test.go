@@ -105,18 +105,32 @@ func TestCount(t *testing.T) {
 
 func TestCountErrors(t *testing.T) {
 	ctx := context.Background()
-	bad := []Config{
-		{NgramMin: 2, NgramMax: 1},
-		{MinDF: DocFreq{N: 1, Fraction: 0.5}},
-		{MaxDF: DocFreq{Fraction: 1.5}},
-		{MaxFeatures: -1},
-		{MinDF: DocFreq{N: 3}, MaxDF: DocFreq{N: 1}},
-		{MinDF: DocFreq{N: 5}},
+	// Messages name the settings as the page and scikit-learn do
+	// (min_df, max_df, ...), never the Go fields.
+	bad := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{NgramMin: 2, NgramMax: 1}, "ngram_range (2, 1)"},
+		{Config{MinDF: DocFreq{N: 1, Fraction: 0.5}}, "min_df: give a number of documents or a share"},
+		{Config{MaxDF: DocFreq{Fraction: 1.5}}, "max_df must be a number of documents (0 or more) or a share of documents between 0 and 1, not 1.5"},
+		{Config{MinDF: DocFreq{N: -2}}, "min_df must be a number of documents (0 or more) or a share of documents between 0 and 1, not -2"},
+		{Config{MaxFeatures: -1}, "max_features is -1"},
+		{Config{MinDF: DocFreq{N: 3}, MaxDF: DocFreq{N: 1}}, "max_df keeps terms in at most 1 documents, fewer than the 3 that min_df asks for; lower min_df or raise max_df"},
+		{Config{MinDF: DocFreq{N: 5}}, "min_df asks for terms in at least 5 documents, but there are only 2 documents; lower min_df"},
+		{Config{MinDF: DocFreq{N: 2}, StopWords: []string{"bb"}}, "no terms remain; try a lower min_df or a higher max_df"},
 	}
-	for i, cfg := range bad {
-		c := Count{Config: cfg}
-		if _, err := c.FitTransform(ctx, []string{"aa bb", "bb cc"}, nil); err == nil {
-			t.Errorf("config %d: no error", i)
+	for i, tc := range bad {
+		c := Count{Config: tc.cfg}
+		_, err := c.FitTransform(ctx, []string{"aa bb", "bb cc"}, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("config %d: error %v, want %q", i, err, tc.want)
+			continue
+		}
+		for _, goName := range []string{"MinDF", "MaxDF", "MaxFeatures", "Ngram", "Fraction"} {
+			if strings.Contains(err.Error(), goName) {
+				t.Errorf("config %d: error %q names the Go field %s", i, err, goName)
+			}
 		}
 	}
 	c := Count{Config: Config{StopWords: EnglishStopWords}}

@@ -4,14 +4,20 @@
 // results the engine renders with the templ components (report, confusion
 // matrix, ROC curve, top features). Then look at misclassified documents,
 // explain single predictions, label an unlabeled file (CSV download), and
-// compare every run on the results board. The settings, the chosen test file
-// and the board are kept in IndexedDB, so a reload restores them. User text
-// reaches the DOM only through textContent or escaped templ output.
+// compare every run on the results board. The settings, the chosen test file,
+// the board and the last trained model (classic.save, with its rendered
+// results) are kept in IndexedDB, so a reload restores them without
+// training again. "Averaged word vectors" features fetch Textlab's word
+// vectors from this origin once per visit and hand them to the engine
+// (classic.vectors). User text reaches the DOM only through textContent or
+// escaped templ output.
 import { wireJob, showFragment, showError } from "../ui.js";
 import * as store from "../store.js";
 
 const SETTINGS = "classic.settings"; // the form's values
 const TESTFILE = "classic.testfile"; // {name, bytes: Uint8Array}
+const MODEL = "classic.model"; // {run: classic.save's string, embed, html, method, dataset, time}
+const VECTORS_URL = "static/models/wink-glove-100d-int8.bin";
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +26,8 @@ let testFile = null; // {name, bytes} for evaluation "testset"
 let applyFile = null; // {name, bytes} of the unlabeled file
 let trained = null; // {version} of the data the engine's model was trained on
 let downloadURL = null;
+let vectorsPromise = null; // the word vectors' download and classic.vectors, once
+const vectorsListeners = new Set(); // progress callbacks of those waiting for it
 
 /** init wires the page; it is called once the engine is ready. */
 export async function init(e) {
@@ -66,6 +74,7 @@ export async function init(e) {
   dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "" });
   settingsChanged(false);
   await renderBoard();
+  await restoreRun();
   $("classic").dataset.ready = "true";
 }
 
@@ -164,6 +173,7 @@ async function settingsChanged(save = true) {
     ? " Stratified (keep class shares in every fold)"
     : " Stratified (keep class shares in every part)";
   if (save) store.set(SETTINGS, s).catch(() => {});
+  if (s.features === "embed") loadVectors().catch(() => {}); // the status line shows the error
   const seq = ++describeSeq;
   try {
     const r = await engine.call("classic.describe", payload(s));
@@ -208,6 +218,7 @@ async function train({ signal, onProgress }) {
   if (s.eval === "testset" && !testFile) {
     throw Object.assign(new Error("Choose a test file first (or pick a hold-out split or k-fold)."), { code: "bad_request" });
   }
+  if (s.features === "embed") await loadVectors(onProgress);
   const r = await engine.call("classic.train", payload(s), {
     signal, onProgress, data: s.eval === "testset" ? testFile.bytes : undefined,
   });
@@ -219,6 +230,7 @@ async function train({ signal, onProgress }) {
   $("classic-apply").hidden = false;
   $("classic-mis").replaceChildren();
   $("classic-explain").replaceChildren();
+  await keepRun(r);
   try {
     await store.addRun({
       page: "classic",
@@ -234,6 +246,104 @@ async function train({ signal, onProgress }) {
   }
   const acc = r.metrics.accuracy.toFixed(3);
   return `Done: accuracy ${acc}${r.kfold ? ` (mean of ${r.folds} folds)` : ""}, fit in ${r.fit_seconds.toFixed(2)} s.`;
+}
+
+// --- word vectors ------------------------------------------------------------------
+
+/** loadVectors fetches the word vectors (same origin, once per visit) and
+ * loads them into the engine; onProgress, when given, also sees the
+ * download's progress. A failed download can be tried again. */
+function loadVectors(onProgress) {
+  if (onProgress) vectorsListeners.add(onProgress);
+  vectorsPromise ??= fetchVectors().catch((err) => {
+    vectorsPromise = null;
+    throw err;
+  });
+  return vectorsPromise.finally(() => vectorsListeners.delete(onProgress));
+}
+
+async function fetchVectors() {
+  const status = $("classic-vectors-status");
+  const bar = $("classic-vectors-progress");
+  const msg = $("classic-vectors-msg");
+  const report = (fraction, text) => {
+    bar.value = fraction;
+    msg.textContent = text;
+    for (const l of vectorsListeners) l(fraction, text);
+  };
+  const mb = (n) => (n / 1e6).toFixed(1);
+  status.hidden = false;
+  bar.hidden = false;
+  try {
+    report(0, "Downloading the word vectors…");
+    const response = await fetch(VECTORS_URL);
+    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+    const total = Number(response.headers.get("content-length")) || 0;
+    const reader = response.body.getReader();
+    const chunks = [];
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      got += value.length;
+      report(total ? 0.9 * Math.min(1, got / total) : 0, `Downloading the word vectors: ${mb(got)}${total ? ` of ${mb(total)}` : ""} MB`);
+    }
+    const bytes = new Uint8Array(got);
+    let off = 0;
+    for (const c of chunks) {
+      bytes.set(c, off);
+      off += c.length;
+    }
+    report(0.95, "Reading the word vectors…");
+    const r = await engine.call("classic.vectors", { name: "wink-glove-100d-int8.bin" }, { data: bytes });
+    report(1, `Word vectors loaded: ${r.words.toLocaleString("en")} words, ${r.dim} dimensions (GloVe, int8).`);
+    bar.hidden = true;
+    settingsChanged(false); // the settings line now names the vectors
+    return r;
+  } catch (err) {
+    bar.hidden = true;
+    msg.textContent = `The word vectors could not be loaded: ${err.message}. Choose the features again to retry.`;
+    throw new Error(`The word vectors could not be loaded: ${err.message}`);
+  }
+}
+
+// --- keeping the last run ---------------------------------------------------------
+
+/** keepRun stores the engine's trained model and the rendered results, so
+ * that a reload restores them. When that fails, the older stored run is
+ * removed (it would no longer match the results on screen). */
+async function keepRun(r) {
+  try {
+    const saved = await engine.call("classic.save", {});
+    await store.set(MODEL, { run: saved.run, embed: saved.embed, html: r.html, method: r.method, dataset: r.dataset, time: new Date().toISOString() });
+  } catch (err) {
+    await store.del(MODEL).catch(() => {});
+    showError($("classic-error"), `The trained model could not be kept for your next visit (${err.message}); it works until you reload the page.`);
+  }
+}
+
+/** restoreRun loads the stored run back into the engine and shows its
+ * results again. */
+async function restoreRun() {
+  const saved = await store.get(MODEL).catch(() => undefined);
+  if (!saved?.run) return;
+  try {
+    if (saved.embed) await loadVectors();
+    await engine.call("classic.restore", {}, { data: new TextEncoder().encode(saved.run) });
+  } catch (err) {
+    showError($("classic-error"), `The model trained before the reload could not be restored (${err.message}). Train again.`);
+    return;
+  }
+  showFragment("classic-result", { html: saved.html });
+  const note = document.createElement("p");
+  note.className = "muted classic-note";
+  note.dataset.restored = "true";
+  const when = new Date(saved.time);
+  note.textContent = `Restored from your last visit: ${saved.method} on ${saved.dataset}, trained ${Number.isNaN(when.getTime()) ? "earlier" : when.toLocaleString("en")}.`;
+  $("classic-result").prepend(note);
+  $("classic-interpret").hidden = false;
+  $("classic-apply").hidden = false;
 }
 
 // --- looking inside ------------------------------------------------------------

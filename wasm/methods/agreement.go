@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -312,25 +313,17 @@ func agreementRun(ctx context.Context, t *dataset.Table, name string, s agreemen
 	return r, nil
 }
 
-// agreementLineRef finds the line numbers in the agreement reader's messages.
-var agreementLineRef = regexp.MustCompile(`\bline (\d+)\b`)
-
 // agreementData turns the table's rows into a reliability data matrix with
-// the chosen columns. Units and messages carry the file's physical lines.
+// the chosen columns. Units and messages carry the file's physical lines
+// (the header is line 1; dataset.Parse gives each row's first line).
 func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, error) {
 	records := make([][]string, 0, len(t.Rows)+1)
 	records = append(records, t.Columns)
-	lines := make([]int, 0, len(t.Rows)+1) // lines[i]: physical line of record i+1
+	lines := make([]int, 0, len(t.Rows)+1)
 	lines = append(lines, 1)
 	for _, r := range t.Rows {
 		records = append(records, r.Fields)
 		lines = append(lines, r.Line)
-	}
-	physical := func(record int) int {
-		if record >= 1 && record <= len(lines) {
-			return lines[record-1]
-		}
-		return record
 	}
 	missing := strings.Fields(s.Missing)
 	var (
@@ -342,7 +335,7 @@ func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, erro
 		if len(s.Coders) < 2 {
 			return nil, fmt.Errorf("line 1: pick at least two coder columns (picked: %s)", agreementList(s.Coders))
 		}
-		d, err = agreement.FromWide(records, agreement.WideOptions{Unit: s.Unit, Coders: s.Coders, Missing: missing})
+		d, err = agreement.FromWide(records, agreement.WideOptions{Unit: s.Unit, Coders: s.Coders, Missing: missing, Lines: lines})
 	case "long":
 		if s.Unit == "" || s.Coder == "" || s.Code == "" {
 			return nil, errors.New("line 1: a long file needs a unit, a coder and a code column: pick all three")
@@ -350,7 +343,7 @@ func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, erro
 		if s.Unit == s.Coder || s.Unit == s.Code || s.Coder == s.Code {
 			return nil, errors.New("line 1: the unit, coder and code columns must be three different columns")
 		}
-		d, err = agreement.FromLong(records, agreement.LongOptions{Unit: s.Unit, Coder: s.Coder, Code: s.Code, Missing: missing})
+		d, err = agreement.FromLong(records, agreement.LongOptions{Unit: s.Unit, Coder: s.Coder, Code: s.Code, Missing: missing, Lines: lines})
 		if err == nil && len(d.Units) == 0 {
 			err = errors.New("the file has no units")
 		}
@@ -358,17 +351,10 @@ func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, erro
 		return nil, protocol.BadRequest("format must be \"wide\" or \"long\", not %q", s.Format)
 	}
 	if err != nil {
-		msg := agreementLineRef.ReplaceAllStringFunc(err.Error(), func(m string) string {
-			n, _ := strconv.Atoi(agreementLineRef.FindStringSubmatch(m)[1])
-			return "line " + strconv.Itoa(physical(n))
-		})
-		if s.Format == "long" && strings.HasPrefix(msg, "need at least two coders") {
-			msg = fmt.Sprintf("column %q: %s", s.Coder, msg)
+		if s.Format == "long" && strings.HasPrefix(err.Error(), "need at least two coders") {
+			return nil, fmt.Errorf("column %q: %v", s.Coder, err)
 		}
-		return nil, errors.New(msg)
-	}
-	for i := range d.Units {
-		d.Units[i].Line = physical(d.Units[i].Line)
+		return nil, err
 	}
 	return d, nil
 }
@@ -390,4 +376,51 @@ func agreementCodes(n int) string {
 		return "only 1 code"
 	}
 	return strconv.Itoa(n) + " codes"
+}
+
+// agreementUndefinedKey marks, in a run's metrics, that κ and α were
+// computed but are not defined for its labels (JSON has no NaN).
+const agreementUndefinedKey = "agreement_undefined"
+
+// agreementUndefinedNote is the board's reason for a run whose κ and α are
+// not defined.
+const agreementUndefinedNote = "not defined for this run: the predicted and the human labels are all one and the same label, so chance alone explains the agreement"
+
+// agreementNotComputedNote is the board's reason for a run without κ and α.
+const agreementNotComputedNote = "not computed for this run (it was added to the board before κ and α were)"
+
+// labelAgreement compares a run's predicted labels with the gold labels
+// (agreement.CompareLabels). It adds "kappa" and "alpha" to m when they are
+// defined, or agreementUndefinedKey when they are not, and returns what the
+// page's summary shows; class is the class of the page's headline list.
+func labelAgreement(predicted, gold []string, m map[string]float64, class string) (ui.GoldAgreementView, error) {
+	v := ui.GoldAgreementView{Kappa: math.NaN(), Alpha: math.NaN(), Class: class}
+	la, err := agreement.CompareLabels(predicted, gold)
+	switch {
+	case errors.Is(err, agreement.ErrUndefined):
+		m[agreementUndefinedKey] = 1
+		v.Note = "not defined: " + strings.TrimPrefix(strings.ReplaceAll(err.Error(), "both coders", "the predictions and the human labels"), agreement.ErrUndefined.Error()+": ")
+		return v, nil
+	case err != nil:
+		return v, err
+	}
+	v.Kappa, v.Alpha, v.Units = la.Kappa, la.Alpha, la.Units
+	m["kappa"], m["alpha"] = la.Kappa, la.Alpha
+	return v, nil
+}
+
+// withGoldAgreement renders v and puts it right after the first list of a
+// result fragment (the page's headline metrics), or at its end when there
+// is none.
+func withGoldAgreement(ctx context.Context, html string, v ui.GoldAgreementView) (string, error) {
+	f, err := render(ctx, ui.GoldAgreement(v))
+	if err != nil {
+		return "", err
+	}
+	const mark = "</dl>"
+	if i := strings.Index(html, mark); i >= 0 {
+		i += len(mark)
+		return html[:i] + f.HTML + html[i:], nil
+	}
+	return html + f.HTML, nil
 }

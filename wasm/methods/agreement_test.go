@@ -3,10 +3,14 @@ package methods
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"textlab/core/agreement"
+	"textlab/core/pipeline"
 	"textlab/wasm/protocol"
 	"textlab/web/ui"
 )
@@ -158,6 +162,21 @@ func TestAgreementLoad(t *testing.T) {
 			file: "unit,coder,code\n1,A,x\n1,B,x\n\n1,A,y\n", wantErr: `line 5: unit "1" already has a code from coder "A" (line 2)`,
 		},
 		{
+			// Blank line 3 and a note spanning lines 5-6: the bad row
+			// starts on line 7 although it is the 5th record.
+			name: "line after blank line and multi-line field", payload: `{"name":"m.csv","settings":{"format":"wide","unit":"id","coders":["a","b"],"level":"interval"}}`,
+			file: "id,a,b,note\n1,1,2,ok\n\n2,3,3,ok\n3,2,2,\"two\nlines\"\n4,2,high,ok\n", wantErr: `line 7: unit "4", coder "b": code "high" is not a number`,
+		},
+		{
+			name: "unpairable unit line after multi-line field", payload: `{"name":"m.csv","settings":{"format":"wide","unit":"id","coders":["a","b"]}}`,
+			file: "id,a,b,note\n1,x,y,ok\n\n2,x,x,\"two\nlines\"\n3,y,,ok\n4,y,y,ok\n",
+			check: func(t *testing.T, r *agreementResult) {
+				if len(r.Notes) != 1 || !strings.HasPrefix(r.Notes[0], `line 6: unit "3" has only 1 code`) {
+					t.Errorf("notes = %q, want the unpairable unit on line 6", r.Notes)
+				}
+			},
+		},
+		{
 			name: "wide without coders", payload: `{"name":"w.csv","settings":{"format":"wide","unit":"id","coders":[]}}`,
 			file: "id,a,b\n1,x,y\n", wantErr: "pick at least two coder columns",
 		},
@@ -277,5 +296,134 @@ func TestHeatmap(t *testing.T) {
 				t.Errorf("%s: has %q", tc.name, w)
 			}
 		}
+	}
+}
+
+// classic.train reports κ and α of its test predictions (k-fold: pooled
+// out-of-fold) against the gold labels: agreement.CompareLabels on what
+// pipeline.Run predicts with the same settings.
+func TestClassicTrainAgreement(t *testing.T) {
+	call := loadClassic(t)
+	loaded, _ := state.Dataset()
+	testFile := []byte("text,label\ngood nice,pos\nawful bad,neg\ngood bad,neg\nlovely film,pos\ndull,pos\n")
+	oneClass := []byte("text,label\ngood nice,pos\ngreat,pos\n")
+	tests := []struct {
+		name, payload string
+		data          []byte
+	}{
+		{"holdout", classicTFIDF, nil},
+		{"kfold pooled", strings.Replace(classicTFIDF, `"kind":"holdout"`, `"kind":"kfold","folds":3`, 1), nil},
+		{"naive bayes 70:30", `{"eval":{"kind":"holdout","test_size":30},"features":{"kind":"counts"},"model":{"kind":"nb"},"seed":3}`, nil},
+		{"test file", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, testFile},
+		{"one-class test file", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, oneClass},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := call("classic.train", tc.payload, tc.data)
+			if m.Type != "result" {
+				t.Fatalf("classic.train: %+v", m.Error)
+			}
+			got := m.Result.(classicTrainResult)
+			var in classicSettings
+			if err := json.Unmarshal([]byte(tc.payload), &in); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := in.config()
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := pipeline.Data{Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames}
+			if tc.data != nil {
+				if d.Test, _, _, err = classicReadTest(context.Background(), tc.data, "t.csv", loaded.Columns); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := pipeline.Run(context.Background(), d, cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var predicted, gold []string
+			for _, p := range res.Test {
+				predicted = append(predicted, res.LabelNames[p.Pred])
+				gold = append(gold, res.LabelNames[p.True])
+			}
+			if len(gold) != got.NTest {
+				t.Fatalf("%d predictions, the page compared %d", len(gold), got.NTest)
+			}
+			if strings.Contains(got.HTML, "NaN") {
+				t.Errorf("NaN in the summary")
+			}
+			want, err := agreement.CompareLabels(predicted, gold)
+			t.Logf("metrics %v", got.Metrics)
+			if errors.Is(err, agreement.ErrUndefined) {
+				if _, ok := got.Metrics["kappa"]; ok || got.Metrics[agreementUndefinedKey] != 1 {
+					t.Errorf("metrics %v: want no kappa and %s = 1 (%v)", got.Metrics, agreementUndefinedKey, err)
+				}
+				if !strings.Contains(got.HTML, `data-agreement="alpha" data-value="">–</dd>`) {
+					t.Errorf("summary does not show α as missing")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Metrics["kappa"] != want.Kappa || got.Metrics["alpha"] != want.Alpha || want.Units != got.NTest {
+				t.Errorf("kappa %v alpha %v, CompareLabels says %v %v over %d documents", got.Metrics["kappa"], got.Metrics["alpha"], want.Kappa, want.Alpha, want.Units)
+			}
+			if w := `data-agreement="kappa" data-value="` + strconv.FormatFloat(want.Kappa, 'g', -1, 64) + `"`; !strings.Contains(got.HTML, w) {
+				t.Errorf("summary lacks %s", w)
+			}
+			if i, j := strings.Index(got.HTML, "gold-agreement"), strings.Index(got.HTML, "classic-headline"); i < 0 || j < 0 || i < j {
+				t.Errorf("κ and α are not right after the headline metrics")
+			}
+		})
+	}
+}
+
+// The board has κ and α columns; a missing value is "–" with the reason
+// as its title, never NaN.
+func TestBoardAgreementColumns(t *testing.T) {
+	runs := []boardRun{
+		{Page: "classic", Method: "with", Metrics: map[string]float64{"macro_f1": 0.9, "kappa": 0.8125, "alpha": -0.25}},
+		{Page: "dictionary", Method: "undefined", Metrics: map[string]float64{"macro_f1": 0.8, agreementUndefinedKey: 1}},
+		{Page: "classic", Method: "old", Metrics: map[string]float64{"macro_f1": 0.7}},
+	}
+	rows := boardRows(runs)
+	tests := []struct {
+		row          int
+		kappa, alpha float64
+		note         string
+	}{
+		{0, 0.8125, -0.25, ""},
+		{1, math.NaN(), math.NaN(), agreementUndefinedNote},
+		{2, math.NaN(), math.NaN(), agreementNotComputedNote},
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	for _, tc := range tests {
+		r := rows[tc.row]
+		if !same(r.Kappa, tc.kappa) || !same(r.Alpha, tc.alpha) || r.AgreementNote != tc.note {
+			t.Errorf("row %d (%s): kappa %v alpha %v note %q", tc.row, r.Method, r.Kappa, r.Alpha, r.AgreementNote)
+		}
+	}
+	call := dataEngine(t)
+	payload, _ := json.Marshal(map[string]any{"runs": runs})
+	m := call("board.render", string(payload), nil)
+	if m.Type != "result" {
+		t.Fatalf("board.render: %+v", m.Error)
+	}
+	html := m.Result.(Fragment).HTML
+	for _, w := range []string{
+		`>κ</abbr></th>`, `>α</abbr></th>`,
+		`data-metric="kappa" data-label="κ" data-value="0.8125" title="Cohen&#39;s kappa between the predicted and the human labels">0.812</td>`,
+		`data-metric="alpha" data-label="α" data-value="-0.25" title="Krippendorff&#39;s alpha (nominal) between the predicted and the human labels">-0.250</td>`,
+		`data-value="" title="Cohen&#39;s kappa: ` + agreementUndefinedNote + `">–</td>`,
+		`data-value="" title="Krippendorff&#39;s alpha (nominal): ` + agreementNotComputedNote + `">–</td>`,
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("board lacks %s:\n%s", w, html)
+		}
+	}
+	if strings.Contains(html, "NaN") {
+		t.Errorf("NaN on the board")
 	}
 }

@@ -25,7 +25,9 @@ import (
 
 // registerClassic adds the Classic ML page's methods: classic.options,
 // classic.describe, classic.train, classic.misclassified, classic.explain,
-// classic.columns, classic.predict, and board.render for the results board.
+// classic.columns, classic.predict, classic.vectors, classic.save and
+// classic.restore (classic_store.go), and board.render for the results
+// board.
 func registerClassic(e *protocol.Engine) {
 	e.Register("classic.options", classicOptions)
 	e.Register("classic.describe", classicDescribe)
@@ -34,6 +36,9 @@ func registerClassic(e *protocol.Engine) {
 	e.Register("classic.explain", classicExplain)
 	e.Register("classic.columns", classicColumns)
 	e.Register("classic.predict", classicPredict)
+	e.Register("classic.vectors", classicLoadVectors)
+	e.Register("classic.save", classicSave)
+	e.Register("classic.restore", classicRestore)
 	e.Register("board.render", boardRender)
 }
 
@@ -50,6 +55,7 @@ type classicRun struct {
 	texts   []string // the texts the test predictions index
 	lines   []int    // their 1-based lines in their file
 	version int      // the data version it was trained on
+	nDocs   int      // documents trained and tested on, in all
 }
 
 // classicLast holds the last run (one per engine instance, like session).
@@ -259,6 +265,7 @@ func classicDescribe(ctx context.Context, req protocol.Request, _ protocol.Progr
 	if err != nil {
 		return nil, err
 	}
+	cfg.Features.Vectors, _ = classicVectorsFor(cfg)
 	return map[string]string{"settings": pipeline.Describe(cfg)}, nil
 }
 
@@ -290,6 +297,9 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Features.Vectors, err = classicVectorsFor(cfg); err != nil {
+		return nil, err
+	}
 	loaded, ok := state.Dataset()
 	if !ok {
 		return nil, errors.New("No data set is loaded: load a labeled file or a sample on the Data page first.")
@@ -307,6 +317,10 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 		}
 		d.Test = test
 		run.texts, run.lines = texts, lines
+	}
+	run.nDocs = len(d.Texts)
+	if d.Test != nil {
+		run.nDocs += len(d.Test.Texts)
 	}
 	res, err := pipeline.Run(ctx, d, cfg, progress)
 	if err != nil {
@@ -343,7 +357,28 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 			"accuracy_std": res.Std.Accuracy, "macro_f1_std": res.Std.MacroF1, "weighted_f1_std": res.Std.WeightedF1,
 		}
 	}
+	// κ and α of the test predictions (k-fold: pooled out-of-fold) against
+	// the human labels, in the metrics and beside the headline numbers.
+	predicted, gold := make([]string, len(res.Test)), make([]string, len(res.Test))
+	for i, p := range res.Test {
+		predicted[i], gold[i] = classicLabelName(res.LabelNames, p.Pred), classicLabelName(res.LabelNames, p.True)
+	}
+	ga, err := labelAgreement(predicted, gold, out.Metrics, "classic-headline")
+	if err != nil {
+		return nil, err
+	}
+	if out.HTML, err = withGoldAgreement(ctx, out.HTML, ga); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// classicLabelName names class c, or "" (missing) when c is out of range.
+func classicLabelName(names []string, c int) string {
+	if c >= 0 && c < len(names) {
+		return names[c]
+	}
+	return ""
 }
 
 // classicReadTest parses a separate test file with the loaded data's text
@@ -415,16 +450,19 @@ func classicView(run *classicRun, split string) ui.ClassicResultView {
 	}
 	rep := res.Report
 	v := ui.ClassicResultView{
-		Dataset:    run.dataset,
-		Evaluation: fmt.Sprintf("%s, seed %d", split, res.Config.Seed),
-		Settings:   pipeline.Describe(res.Config),
-		NTest:      len(res.Test),
-		Accuracy:   rep.Accuracy,
-		Macro:      ui.ClassicScores(rep.Macro),
-		Micro:      ui.ClassicScores(rep.Micro),
-		Weighted:   ui.ClassicScores(rep.Weighted),
-		FitSeconds: res.FitSeconds,
-		KFold:      res.Config.Eval.Kind == pipeline.EvalKFold,
+		Dataset:     run.dataset,
+		Evaluation:  fmt.Sprintf("%s, seed %d", split, res.Config.Seed),
+		Settings:    pipeline.Describe(res.Config),
+		NTest:       len(res.Test),
+		Accuracy:    rep.Accuracy,
+		Macro:       ui.ClassicScores(rep.Macro),
+		Micro:       ui.ClassicScores(rep.Micro),
+		Weighted:    ui.ClassicScores(rep.Weighted),
+		FitSeconds:  res.FitSeconds,
+		KFold:       res.Config.Eval.Kind == pipeline.EvalKFold,
+		Embed:       res.Config.Features.Kind == pipeline.FeaturesEmbed,
+		NoKnownWord: res.NoKnownWord,
+		NDocs:       run.nDocs,
 	}
 	zero := map[int][]string{}
 	for _, z := range rep.ZeroDivisions {
@@ -744,7 +782,13 @@ func boardRows(runs []boardRun) []ui.BoardRow {
 			Page: r.Page, Dataset: r.Dataset, Split: r.Split, Method: r.Method,
 			Settings: boardSettings(r.Settings), Time: boardTime(r.Time),
 			Accuracy: metric(r, "accuracy"), MacroF1: metric(r, "macro_f1"), WeightedF1: metric(r, "weighted_f1"),
-			MacroF1Std: metric(r, "macro_f1_std"),
+			MacroF1Std: metric(r, "macro_f1_std"), Kappa: metric(r, "kappa"), Alpha: metric(r, "alpha"),
+		}
+		switch {
+		case r.Metrics[agreementUndefinedKey] != 0:
+			row.AgreementNote = agreementUndefinedNote
+		case math.IsNaN(row.Kappa) || math.IsNaN(row.Alpha):
+			row.AgreementNote = agreementNotComputedNote
 		}
 		if s := strings.TrimSpace(string(r.Seed)); s != "" && s != "null" {
 			row.Seed = strings.Trim(s, `"`)

@@ -110,7 +110,8 @@ func TestClassicTrainAndInspect(t *testing.T) {
 		{"testset unknown label", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\nbad,meh\n"), nil, "meh"},
 		{"testset without file", `{"eval":{"kind":"testset"}}`, nil, nil, "Choose a test file"},
 		{"empty vocabulary", `{"features":{"kind":"tfidf","ngram_min":3,"ngram_max":3,"min_df":40}}`, nil, nil, "no terms remain"},
-		{"min_df above max_df", `{"features":{"kind":"tfidf","min_df":1000}}`, nil, nil, "MinDF"},
+		{"min_df above the documents", `{"features":{"kind":"tfidf","min_df":1000}}`, nil, nil, "but there are only"},
+		{"min_df above max_df", `{"features":{"kind":"tfidf","min_df":30,"max_df":0.01}}`, nil, nil, "lower min_df or raise max_df"},
 	}
 	for _, tc := range tests {
 		m := call("classic.train", tc.payload, tc.data)

@@ -505,6 +505,22 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
+	m := map[string]float64{
+		"accuracy": rep.Accuracy, "macro_precision": rep.Macro.Precision, "macro_recall": rep.Macro.Recall,
+		"macro_f1": rep.Macro.F1, "weighted_precision": rep.Weighted.Precision,
+		"weighted_recall": rep.Weighted.Recall, "weighted_f1": rep.Weighted.F1,
+	}
+	predicted, gold := make([]string, len(pred)), make([]string, len(pred))
+	for i := range pred {
+		predicted[i], gold[i] = names[pred[i]], names[d.Labels[i]]
+	}
+	ga, err := labelAgreement(predicted, gold, m, "dict-scores")
+	if err != nil {
+		return nil, err
+	}
+	if f.HTML, err = withGoldAgreement(ctx, f.HTML, ga); err != nil {
+		return nil, err
+	}
 	settings := map[string]any{"dictionary": a.name, "rule": in.Kind, "threshold": in.Threshold,
 		"neutral_band": in.Neutral, "mapping": in.Mapping}
 	if in.Kind == "share" {
@@ -516,11 +532,7 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	}
 	return map[string]any{
 		"html": f.HTML, "method": method, "dataset": d.Name, "n": len(d.Texts), "settings": settings,
-		"metrics": map[string]float64{
-			"accuracy": rep.Accuracy, "macro_precision": rep.Macro.Precision, "macro_recall": rep.Macro.Recall,
-			"macro_f1": rep.Macro.F1, "weighted_precision": rep.Weighted.Precision,
-			"weighted_recall": rep.Weighted.Recall, "weighted_f1": rep.Weighted.F1,
-		},
+		"metrics": m,
 	}, nil
 }
 

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
+	"textlab/core/agreement"
 	"textlab/core/dataset"
 	"textlab/core/vader"
 	"textlab/wasm/protocol"
@@ -297,5 +299,91 @@ func TestDictionaryScoreCancelled(t *testing.T) {
 	}
 	if _, sc := dictionaries.get(); sc != nil {
 		t.Errorf("a cancelled scoring was kept")
+	}
+}
+
+// κ and α of a rule's labels are agreement.CompareLabels on the same
+// predicted and gold labels, in the metrics and in the summary.
+func TestDictionaryAgreement(t *testing.T) {
+	examples := []dataset.Example{
+		{Line: 2, Text: "I love this, it is great", Label: "pos"},
+		{Line: 3, Text: "Terrible and awful", Label: "neg"},
+		{Line: 4, Text: "What a wonderful day", Label: "pos"},
+		{Line: 5, Text: "The table is brown", Label: "neg"},
+		{Line: 7, Text: "bad <b>bold</b>", Label: "pos"},
+	}
+	gold := []string{"pos", "neg", "pos", "neg", "pos"}
+	allPos := make([]dataset.Example, len(examples))
+	for i, ex := range examples {
+		ex.Label = "pos"
+		allPos[i] = ex
+	}
+	defer state.clearDataset()
+
+	tests := []struct {
+		name     string
+		examples []dataset.Example
+		payload  string
+		// predicted are the rule's labels: VADER rates texts 1 and 3
+		// positive (compound ≥ 0.05), 2 and 5 negative, 4 neutral.
+		predicted, gold []string
+		undefined       bool
+	}{
+		{"two-way", examples, `{"kind":"compound","threshold":0.05,"mapping":{"above":"pos","below":"neg"}}`,
+			[]string{"pos", "neg", "pos", "neg", "neg"}, gold, false},
+		{"unmapped neutral", examples, `{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"pos","below":"neg"}}`,
+			[]string{"pos", "neg", "pos", "neutral", "neg"}, gold, false},
+		{"everything one label", allPos, `{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"pos","below":"pos","neutral":"pos"}}`,
+			[]string{"pos", "pos", "pos", "pos", "pos"}, []string{"pos", "pos", "pos", "pos", "pos"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			state.setDataset(newLoadedData("tiny.csv", nil, nil, dataset.Columns{}, tc.examples))
+			for _, step := range []string{"dictionary.load", "dictionary.score"} {
+				if _, perr := dictServe(t, step, `{"source":"vader"}`, nil); perr != nil {
+					t.Fatalf("%s: %v", step, perr)
+				}
+			}
+			out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			m := out["metrics"].(map[string]any)
+			html := out["html"].(string)
+			if strings.Contains(html, "NaN") {
+				t.Errorf("NaN in the summary:\n%s", html)
+			}
+			want, err := agreement.CompareLabels(tc.predicted, tc.gold)
+			if tc.undefined {
+				if !errors.Is(err, agreement.ErrUndefined) {
+					t.Fatalf("CompareLabels: %v, want undefined", err)
+				}
+				if _, ok := m["kappa"]; ok || m[agreementUndefinedKey] != 1.0 {
+					t.Errorf("metrics %v, want no kappa and %s = 1", m, agreementUndefinedKey)
+				}
+				if !strings.Contains(html, `data-agreement="kappa" data-value="">–</dd>`) || !strings.Contains(html, "not defined: the predictions and the human labels use only the label") {
+					t.Errorf("summary does not say why kappa is missing:\n%s", html)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m["kappa"] != want.Kappa || m["alpha"] != want.Alpha {
+				t.Errorf("kappa %v alpha %v, CompareLabels says %v %v", m["kappa"], m["alpha"], want.Kappa, want.Alpha)
+			}
+			for _, w := range []string{
+				fmt.Sprintf(`data-agreement="kappa" data-value="%s">%.3f<`, strconv.FormatFloat(want.Kappa, 'g', -1, 64), want.Kappa),
+				fmt.Sprintf(`data-agreement="alpha" data-value="%s">%.3f<`, strconv.FormatFloat(want.Alpha, 'g', -1, 64), want.Alpha),
+			} {
+				if !strings.Contains(html, w) {
+					t.Errorf("summary lacks %q:\n%s", w, html)
+				}
+			}
+			// Right after the headline metrics, before the per-class table.
+			if i, j := strings.Index(html, "gold-agreement"), strings.Index(html, "dict-report"); i < 0 || i > j {
+				t.Errorf("κ and α are not beside the headline metrics:\n%s", html)
+			}
+		})
 	}
 }

@@ -25,8 +25,8 @@ func Register(e *protocol.Engine) {
 	registerDictionary(e)
 	registerClassic(e)
 	registerAgreement(e)
-	registerClassicBench(e)
 	registerBench(e)
+	registerClassicBench(e)
 }
 
 // Info is what the engine tells the page about itself.
