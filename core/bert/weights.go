@@ -85,93 +85,43 @@ func Load(configJSON, weights []byte) (*Model, error) {
 // loader looks tensors up by their Hugging Face names, with or without the
 // "bert." prefix that BertForMaskedLM adds, and checks shapes.
 type loader struct {
-	f   *safetensors.File
-	err error
-}
-
-func (ld *loader) lookup(name string) (safetensors.Tensor, string, bool) {
-	if t, ok := ld.f.Tensors[name]; ok {
-		return t, name, true
-	}
-	if t, ok := ld.f.Tensors["bert."+name]; ok {
-		return t, "bert." + name, true
-	}
-	return safetensors.Tensor{}, name, false
-}
-
-// float returns the float tensor name with the given shape, recording an
-// error when it is missing or has another shape.
-func (ld *loader) float(name string, shape ...int) []float32 {
-	if ld.err != nil {
-		return nil
-	}
-	t, full, ok := ld.lookup(name)
-	if !ok {
-		ld.err = fmt.Errorf("tensor %q: missing from the weights", name)
-		return nil
-	}
-	if t.DType != safetensors.F32 {
-		ld.err = fmt.Errorf("tensor %q: dtype %s, want a float type", full, t.FileDType)
-		return nil
-	}
-	if err := checkShape(full, t.Shape, shape); err != nil {
-		ld.err = err
-		return nil
-	}
-	return t.F32
-}
-
-func checkShape(name string, got, want []int) error {
-	ok := len(got) == len(want)
-	for i := 0; ok && i < len(want); i++ {
-		ok = got[i] == want[i]
-	}
-	if !ok {
-		return fmt.Errorf("tensor %q: shape %v does not match config (want %v)", name, got, want)
-	}
-	return nil
-}
-
-// has reports whether a tensor exists under name (with or without "bert.").
-func (ld *loader) has(name string) bool {
-	_, _, ok := ld.lookup(name)
-	return ok
+	safetensors.Loader
 }
 
 // layerNorm reads name.weight/name.bias, or the old name.gamma/name.beta.
 func (ld *loader) layerNorm(name string, n int) LayerNorm {
-	if !ld.has(name+".weight") && ld.has(name+".gamma") {
-		return LayerNorm{ld.float(name+".gamma", n), ld.float(name+".beta", n)}
+	if !ld.Has(name+".weight") && ld.Has(name+".gamma") {
+		return LayerNorm{ld.Float(name+".gamma", n), ld.Float(name+".beta", n)}
 	}
-	return LayerNorm{ld.float(name+".weight", n), ld.float(name+".bias", n)}
+	return LayerNorm{ld.Float(name+".weight", n), ld.Float(name+".bias", n)}
 }
 
 // linear reads name.weight ([out][in], float or Textlab's int8 with
 // name.weight_scale) and name.bias ([out]).
 func (ld *loader) linear(name string, out, in int) Linear {
 	l := Linear{In: in, Out: out}
-	if ld.err != nil {
+	if ld.Err != nil {
 		return l
 	}
-	w, full, ok := ld.lookup(name + ".weight")
+	w, full, ok := ld.Lookup(name + ".weight")
 	if ok && w.DType == safetensors.I8 {
-		s, _, ok := ld.lookup(name + ".weight_scale")
+		s, _, ok := ld.Lookup(name + ".weight_scale")
 		if !ok {
-			ld.err = fmt.Errorf("tensor %q: int8 weight without %q", full, name+".weight_scale")
+			ld.Err = fmt.Errorf("tensor %q: int8 weight without %q", full, name+".weight_scale")
 			return l
 		}
 		prefix := full[:len(full)-len(".weight")]
 		m, err := quant.FromTensors(prefix, w, s, out, in)
 		if err != nil {
-			ld.err = err
+			ld.Err = err
 			return l
 		}
-		l.Q = &quant.Linear{W: m, Bias: ld.float(name+".bias", out)}
+		l.Q = &quant.Linear{W: m, Bias: ld.Float(name+".bias", out)}
 		l.B = l.Q.Bias
 		return l
 	}
-	l.W = ld.float(name+".weight", out, in)
-	l.B = ld.float(name+".bias", out)
+	l.W = ld.Float(name+".weight", out, in)
+	l.B = ld.Float(name+".bias", out)
 	return l
 }
 
@@ -185,11 +135,11 @@ func FromSafetensors(cfg Config, f *safetensors.File) (*Model, error) {
 		return nil, err
 	}
 	h, v := cfg.HiddenSize, cfg.VocabSize
-	ld := &loader{f: f}
+	ld := &loader{safetensors.Loader{File: f, Prefixes: []string{"bert."}}}
 	m := &Model{Config: cfg}
-	m.WordEmbeddings = ld.float("embeddings.word_embeddings.weight", v, h)
-	m.PositionEmbeddings = ld.float("embeddings.position_embeddings.weight", cfg.MaxPositionEmbeddings, h)
-	m.TokenTypeEmbeddings = ld.float("embeddings.token_type_embeddings.weight", cfg.TypeVocabSize, h)
+	m.WordEmbeddings = ld.Float("embeddings.word_embeddings.weight", v, h)
+	m.PositionEmbeddings = ld.Float("embeddings.position_embeddings.weight", cfg.MaxPositionEmbeddings, h)
+	m.TokenTypeEmbeddings = ld.Float("embeddings.token_type_embeddings.weight", cfg.TypeVocabSize, h)
 	m.EmbeddingNorm = ld.layerNorm("embeddings.LayerNorm", h)
 	m.Layers = make([]Layer, cfg.NumHiddenLayers)
 	for i := range m.Layers {
@@ -205,11 +155,11 @@ func FromSafetensors(cfg Config, f *safetensors.File) (*Model, error) {
 			OutputNorm:   ld.layerNorm(p+"output.LayerNorm", h),
 		}
 	}
-	if ld.err == nil && ld.has(fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", cfg.NumHiddenLayers)) {
-		ld.err = fmt.Errorf("tensor %q: the weights have more layers than num_hidden_layers = %d",
+	if ld.Err == nil && ld.Has(fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", cfg.NumHiddenLayers)) {
+		ld.Err = fmt.Errorf("tensor %q: the weights have more layers than num_hidden_layers = %d",
 			fmt.Sprintf("encoder.layer.%d.attention.self.query.weight", cfg.NumHiddenLayers), cfg.NumHiddenLayers)
 	}
-	if ld.has("pooler.dense.weight") {
+	if ld.Has("pooler.dense.weight") {
 		p := ld.linear("pooler.dense", h, h)
 		m.Pooler = &p
 	}
@@ -219,20 +169,20 @@ func FromSafetensors(cfg Config, f *safetensors.File) (*Model, error) {
 			Norm:      ld.layerNorm("cls.predictions.transform.LayerNorm", h),
 		}
 		if _, ok := f.Tensors["cls.predictions.bias"]; ok {
-			head.Bias = ld.float("cls.predictions.bias", v)
+			head.Bias = ld.Float("cls.predictions.bias", v)
 		} else {
-			head.Bias = ld.float("cls.predictions.decoder.bias", v)
+			head.Bias = ld.Float("cls.predictions.decoder.bias", v)
 		}
 		if _, ok := f.Tensors["cls.predictions.decoder.weight"]; ok {
-			head.Decoder = ld.float("cls.predictions.decoder.weight", v, h)
-			if ld.err == nil && slices.Equal(head.Decoder, m.WordEmbeddings) {
+			head.Decoder = ld.Float("cls.predictions.decoder.weight", v, h)
+			if ld.Err == nil && slices.Equal(head.Decoder, m.WordEmbeddings) {
 				head.Decoder = nil // tied, as Hugging Face saves it
 			}
 		}
 		m.Head = head
 	}
-	if ld.err != nil {
-		return nil, ld.err
+	if ld.Err != nil {
+		return nil, ld.Err
 	}
 	m.Config.Quantization = ""
 	if m.Layers[0].Query.Q != nil {

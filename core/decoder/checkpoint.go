@@ -14,44 +14,7 @@ import (
 // loader looks tensors up by name, with or without one of a few optional
 // prefixes, checks their shapes, and keeps the first error.
 type loader struct {
-	f        *safetensors.File
-	prefixes []string // tried in order after the bare name
-	err      error
-}
-
-func (ld *loader) lookup(name string) (safetensors.Tensor, string, bool) {
-	for _, p := range append([]string{""}, ld.prefixes...) {
-		if t, ok := ld.f.Tensors[p+name]; ok {
-			return t, p + name, true
-		}
-	}
-	return safetensors.Tensor{}, name, false
-}
-
-func (ld *loader) has(name string) bool {
-	_, _, ok := ld.lookup(name)
-	return ok
-}
-
-// float returns the float tensor name, which must have the given shape.
-func (ld *loader) float(name string, shape ...int) []float32 {
-	if ld.err != nil {
-		return nil
-	}
-	t, full, ok := ld.lookup(name)
-	if !ok {
-		ld.err = fmt.Errorf("tensor %q: missing from the weights", name)
-		return nil
-	}
-	if t.DType != safetensors.F32 {
-		ld.err = fmt.Errorf("tensor %q: dtype %s, want a float type", full, t.FileDType)
-		return nil
-	}
-	if !slices.Equal(t.Shape, shape) {
-		ld.err = fmt.Errorf("tensor %q: shape %v does not match config (want %v)", full, t.Shape, shape)
-		return nil
-	}
-	return t.F32
+	safetensors.Loader
 }
 
 // matrix returns the [out][in] weight name+".weight": Textlab's int8 (I8
@@ -59,27 +22,27 @@ func (ld *loader) float(name string, shape ...int) []float32 {
 // float conv1D weight is stored [in][out], as Hugging Face's Conv1D does,
 // and is transposed.
 func (ld *loader) matrix(name string, out, in int, conv1D bool) (w []float32, q *quant.Matrix) {
-	if ld.err != nil {
+	if ld.Err != nil {
 		return nil, nil
 	}
-	t, full, ok := ld.lookup(name + ".weight")
+	t, full, ok := ld.Lookup(name + ".weight")
 	if ok && t.DType == safetensors.I8 {
-		s, _, ok := ld.lookup(name + ".weight_scale")
+		s, _, ok := ld.Lookup(name + ".weight_scale")
 		if !ok {
-			ld.err = fmt.Errorf("tensor %q: int8 weight without %q", full, name+".weight_scale")
+			ld.Err = fmt.Errorf("tensor %q: int8 weight without %q", full, name+".weight_scale")
 			return nil, nil
 		}
 		m, err := quant.FromTensors(full[:len(full)-len(".weight")], t, s, out, in)
 		if err != nil {
-			ld.err = err
+			ld.Err = err
 			return nil, nil
 		}
 		return nil, &m
 	}
 	if !conv1D {
-		return ld.float(name+".weight", out, in), nil
+		return ld.Float(name+".weight", out, in), nil
 	}
-	return transpose(ld.float(name+".weight", in, out), in, out), nil
+	return transpose(ld.Float(name+".weight", in, out), in, out), nil
 }
 
 // transpose returns the [cols][rows] transpose of the [rows][cols] matrix a.
@@ -125,17 +88,17 @@ func GPT2FromSafetensors(cfg GPT2Config, f *safetensors.File) (*GPT2, error) {
 		return nil, err
 	}
 	d, inner, v := cfg.NEmbd, cfg.NInner, cfg.VocabSize
-	ld := &loader{f: f, prefixes: []string{"transformer."}}
+	ld := &loader{safetensors.Loader{File: f, Prefixes: []string{"transformer."}}}
 	norm := func(name string) LayerNorm {
-		return LayerNorm{ld.float(name+".weight", d), ld.float(name+".bias", d)}
+		return LayerNorm{ld.Float(name+".weight", d), ld.Float(name+".bias", d)}
 	}
 	lin := func(name string, out, in int) Linear {
 		w, q := ld.matrix(name, out, in, true)
-		return Linear{In: in, Out: out, W: w, Q: q, B: ld.float(name+".bias", out)}
+		return Linear{In: in, Out: out, W: w, Q: q, B: ld.Float(name+".bias", out)}
 	}
 	var w GPT2Weights
-	w.TokenEmbedding = ld.float("wte.weight", v, d)
-	w.PositionEmbedding = ld.float("wpe.weight", cfg.NPositions, d)
+	w.TokenEmbedding = ld.Float("wte.weight", v, d)
+	w.PositionEmbedding = ld.Float("wpe.weight", cfg.NPositions, d)
 	w.Layers = make([]GPT2Layer, cfg.NLayer)
 	for i := range w.Layers {
 		p := fmt.Sprintf("h.%d.", i)
@@ -149,19 +112,19 @@ func GPT2FromSafetensors(cfg GPT2Config, f *safetensors.File) (*GPT2, error) {
 		}
 	}
 	w.LNF = norm("ln_f")
-	if extra := fmt.Sprintf("h.%d.ln_1.weight", cfg.NLayer); ld.err == nil && ld.has(extra) {
-		ld.err = fmt.Errorf("tensor %q: the weights have more layers than n_layer = %d", extra, cfg.NLayer)
+	if extra := fmt.Sprintf("h.%d.ln_1.weight", cfg.NLayer); ld.Err == nil && ld.Has(extra) {
+		ld.Err = fmt.Errorf("tensor %q: the weights have more layers than n_layer = %d", extra, cfg.NLayer)
 	}
-	if ld.err == nil {
+	if ld.Err == nil {
 		if _, ok := f.Tensors["lm_head.weight"]; ok {
-			head := ld.float("lm_head.weight", v, d)
-			if ld.err == nil && !slices.Equal(head, w.TokenEmbedding) {
-				ld.err = fmt.Errorf("tensor \"lm_head.weight\": differs from wte.weight; only a head tied to the token embedding is supported")
+			head := ld.Float("lm_head.weight", v, d)
+			if ld.Err == nil && !slices.Equal(head, w.TokenEmbedding) {
+				ld.Err = fmt.Errorf("tensor \"lm_head.weight\": differs from wte.weight; only a head tied to the token embedding is supported")
 			}
 		}
 	}
-	if ld.err != nil {
-		return nil, ld.err
+	if ld.Err != nil {
+		return nil, ld.Err
 	}
 	m, err := NewGPT2(cfg, w)
 	if err != nil {
@@ -362,20 +325,20 @@ func LoadLlama(configJSON, weights []byte) (*Llama, error) {
 		return nil, err
 	}
 	dim, hid, kv := cfg.Dim, cfg.HiddenDim, cfg.KVDim()
-	ld := &loader{f: f}
+	ld := &loader{safetensors.Loader{File: f}}
 	var w LlamaWeights
-	w.TokenEmbedding = ld.float("tok_embeddings.weight", cfg.VocabSize, dim)
+	w.TokenEmbedding = ld.Float("tok_embeddings.weight", cfg.VocabSize, dim)
 	w.Layers = make([]LlamaLayer, cfg.NLayers)
 	for i := range w.Layers {
 		l := &w.Layers[i]
 		p := fmt.Sprintf("layers.%d.", i)
 		q := &LlamaInt8{}
-		l.RMSAtt = ld.float(p+"attention_norm.weight", dim)
+		l.RMSAtt = ld.Float(p+"attention_norm.weight", dim)
 		l.Wq, q.Wq = ld.matrix(p+"attention.wq", dim, dim, false)
 		l.Wk, q.Wk = ld.matrix(p+"attention.wk", kv, dim, false)
 		l.Wv, q.Wv = ld.matrix(p+"attention.wv", kv, dim, false)
 		l.Wo, q.Wo = ld.matrix(p+"attention.wo", dim, dim, false)
-		l.RMSFFN = ld.float(p+"ffn_norm.weight", dim)
+		l.RMSFFN = ld.Float(p+"ffn_norm.weight", dim)
 		l.W1, q.W1 = ld.matrix(p+"feed_forward.w1", hid, dim, false)
 		l.W2, q.W2 = ld.matrix(p+"feed_forward.w2", dim, hid, false)
 		l.W3, q.W3 = ld.matrix(p+"feed_forward.w3", hid, dim, false)
@@ -383,10 +346,10 @@ func LoadLlama(configJSON, weights []byte) (*Llama, error) {
 			l.Int8 = q
 		}
 	}
-	w.RMSFinal = ld.float("norm.weight", dim)
-	w.Classifier = ld.float("output.weight", cfg.VocabSize, dim)
-	if ld.err != nil {
-		return nil, ld.err
+	w.RMSFinal = ld.Float("norm.weight", dim)
+	w.Classifier = ld.Float("output.weight", cfg.VocabSize, dim)
+	if ld.Err != nil {
+		return nil, ld.Err
 	}
 	if slices.Equal(w.Classifier, w.TokenEmbedding) {
 		w.Classifier = w.TokenEmbedding

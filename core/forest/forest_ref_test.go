@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"textlab/core/classify/classifytest"
 	"textlab/core/metrics"
 	"textlab/core/sparse"
 	"textlab/internal/reftest"
@@ -35,18 +36,6 @@ for seed in req["seeds"]:
 json.dump(out, sys.stdout)
 `
 
-type csr struct {
-	Rows    int       `json:"rows"`
-	Cols    int       `json:"cols"`
-	Indptr  []int     `json:"indptr"`
-	Indices []int     `json:"indices"`
-	Data    []float64 `json:"data"`
-}
-
-func toCSR(m *sparse.Matrix) csr {
-	return csr{m.Rows, m.Cols, m.Indptr, m.Indices, m.Data}
-}
-
 // TestParityWithScikitLearn compares the mean test accuracy and macro-F1
 // over five seeds of Textlab's forest and scikit-learn's on the same TF-IDF
 // matrices (Textlab's vectorizer, which matches TfidfVectorizer). The RNGs
@@ -65,8 +54,8 @@ func TestParityWithScikitLearn(t *testing.T) {
 		{"2 classes", 22, 1200, 2, 0.03, 0.03},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			Xtr, ytr, Xte, yte := corpus(t, tc.seed, tc.docs, tc.classes)
-			req, _ := json.Marshal(map[string]any{"train": toCSR(Xtr), "test": toCSR(Xte), "ytr": ytr, "yte": yte, "seeds": seeds})
+			Xtr, ytr, Xte, yte := classifytest.Split(t, tc.seed, tc.docs, tc.classes)
+			req, _ := json.Marshal(map[string]any{"train": classifytest.ToCSR(Xtr), "test": classifytest.ToCSR(Xte), "ytr": ytr, "yte": yte, "seeds": seeds})
 			var ref []struct{ Acc, F1 float64 }
 			if err := json.Unmarshal(reftest.RunPython(t, forestScript, req), &ref); err != nil {
 				t.Fatal(err)

@@ -8,47 +8,13 @@ import (
 	"reflect"
 	"testing"
 
-	"textlab/core/classify/synth"
+	"textlab/core/classify/classifytest"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
 )
 
-// corpus returns TF-IDF features of a synthetic corpus split 4:1.
-func corpus(t testing.TB, seed uint64, docs, classes int) (Xtr *sparse.Matrix, ytr []int, Xte *sparse.Matrix, yte []int) {
-	t.Helper()
-	texts, labels := synth.Corpus(synth.Config{Seed: seed, Docs: docs, Classes: classes})
-	var trT, teT []string
-	for i := range texts {
-		if i%5 == 4 {
-			teT, yte = append(teT, texts[i]), append(yte, labels[i])
-		} else {
-			trT, ytr = append(trT, texts[i]), append(ytr, labels[i])
-		}
-	}
-	var v vectorize.Tfidf
-	Xtr, err := v.FitTransform(context.Background(), trT, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Xte, err = v.Transform(context.Background(), teT)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Xtr, ytr, Xte, yte
-}
-
-func accuracy(pred, y []int) float64 {
-	n := 0
-	for i := range y {
-		if pred[i] == y[i] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(y))
-}
-
 func TestFitLearnsSyntheticCorpus(t *testing.T) {
-	Xtr, ytr, Xte, yte := corpus(t, 3, 1000, 3)
+	Xtr, ytr, Xte, yte := classifytest.Split(t, 3, 1000, 3)
 	m := Model{NEstimators: 50, Seed: 1}
 	var calls []float64
 	if err := m.Fit(context.Background(), Xtr, ytr, 3, func(f float64, _ string) { calls = append(calls, f) }); err != nil {
@@ -62,7 +28,7 @@ func TestFitLearnsSyntheticCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Chance is 1/3; the classes differ in 15% of their words.
-	if acc := accuracy(pred, yte); acc < 0.6 {
+	if acc := classifytest.Accuracy(pred, yte); acc < 0.6 {
 		t.Errorf("test accuracy %.3f, want at least 0.6", acc)
 	}
 	P, _ := m.PredictProba(Xte)
@@ -85,7 +51,7 @@ func TestFitLearnsSyntheticCorpus(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	Xtr, ytr, Xte, _ := corpus(t, 4, 400, 2)
+	Xtr, ytr, Xte, _ := classifytest.Split(t, 4, 400, 2)
 	fit := func(seed uint64, workers int) [][]float64 {
 		m := Model{NEstimators: 12, Seed: seed, Workers: workers}
 		if err := m.Fit(context.Background(), Xtr, ytr, 2, nil); err != nil {
@@ -132,7 +98,7 @@ func TestTreesSeparateTrainingData(t *testing.T) {
 				t.Fatal(err)
 			}
 			pred, _ := m.Predict(X)
-			if acc := accuracy(pred, y); acc < tc.want {
+			if acc := classifytest.Accuracy(pred, y); acc < tc.want {
 				t.Errorf("training accuracy %.3f, want %v", acc, tc.want)
 			}
 			for _, tr := range m.trees {
@@ -216,7 +182,7 @@ func ExampleModel() {
 }
 
 func BenchmarkForestFit(b *testing.B) {
-	Xtr, ytr, _, _ := corpus(b, 5, 3000, 3)
+	Xtr, ytr, _, _ := classifytest.Split(b, 5, 3000, 3)
 	b.ReportMetric(float64(Xtr.Cols), "features")
 	for b.Loop() {
 		m := Model{Seed: 1}

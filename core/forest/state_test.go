@@ -2,11 +2,12 @@ package forest
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+
+	"textlab/core/classify/classifytest"
 )
 
 func TestStateRoundTrip(t *testing.T) {
@@ -16,7 +17,7 @@ func TestStateRoundTrip(t *testing.T) {
 		depth   int
 	}{{"binary", 2, 0}, {"three classes, depth 3", 3, 3}} {
 		t.Run(tc.name, func(t *testing.T) {
-			Xtr, ytr, Xte, _ := corpus(t, 5, 300, tc.classes)
+			Xtr, ytr, Xte, _ := classifytest.Split(t, 5, 300, tc.classes)
 			m := Model{NEstimators: 10, MaxDepth: tc.depth, Seed: 2}
 			if err := m.Fit(context.Background(), Xtr, ytr, tc.classes, nil); err != nil {
 				t.Fatal(err)
@@ -26,14 +27,7 @@ func TestStateRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Through JSON, as a saved model goes.
-			b, err := json.Marshal(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var s2 State
-			if err := json.Unmarshal(b, &s2); err != nil {
-				t.Fatal(err)
-			}
+			s2 := classifytest.ThroughJSON(t, s)
 			var back Model
 			if err := back.SetState(s2); err != nil {
 				t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 	"math"
 	"testing"
 
+	"textlab/core/classify/classifytest"
 	"textlab/core/metrics"
-	"textlab/core/sparse"
 	"textlab/internal/reftest"
 )
 
@@ -52,18 +52,6 @@ for seed in req["seeds"]:
 json.dump(out, sys.stdout)
 `
 
-type csr struct {
-	Rows    int       `json:"rows"`
-	Cols    int       `json:"cols"`
-	Indptr  []int     `json:"indptr"`
-	Indices []int     `json:"indices"`
-	Data    []float64 `json:"data"`
-}
-
-func toCSR(m *sparse.Matrix) csr {
-	return csr{m.Rows, m.Cols, m.Indptr, m.Indices, m.Data}
-}
-
 // TestParityWithScikitLearn checks two things against scikit-learn 1.2:
 //
 //  1. From the same initial weights and without shuffling, the training is
@@ -88,7 +76,7 @@ func TestParityWithScikitLearn(t *testing.T) {
 		{"2 classes", 52, 500, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			Xtr, ytr, Xte, yte := corpus(t, tc.seed, tc.docs, tc.classes)
+			Xtr, ytr, Xte, yte := classifytest.Split(t, tc.seed, tc.docs, tc.classes)
 			const hidden, epochs = 16, 15
 			exact := Model{Hidden: hidden, MaxIter: epochs, NoShuffle: true, Seed: 9}
 			var init [4][]float64
@@ -98,7 +86,7 @@ func TestParityWithScikitLearn(t *testing.T) {
 			if err := exact.Fit(context.Background(), Xtr, ytr, tc.classes, nil); err != nil {
 				t.Fatal(err)
 			}
-			req, _ := json.Marshal(map[string]any{"train": toCSR(Xtr), "test": toCSR(Xte), "ytr": ytr, "yte": yte,
+			req, _ := json.Marshal(map[string]any{"train": classifytest.ToCSR(Xtr), "test": classifytest.ToCSR(Xte), "ytr": ytr, "yte": yte,
 				"hidden": hidden, "epochs": epochs, "init": init, "seeds": seeds})
 			var ref struct {
 				ExactLoss  []float64   `json:"exact_loss"`

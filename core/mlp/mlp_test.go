@@ -8,49 +8,15 @@ import (
 	"reflect"
 	"testing"
 
-	"textlab/core/classify/synth"
+	"textlab/core/classify/classifytest"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
 )
 
-// corpus returns TF-IDF features of a synthetic corpus split 4:1.
-func corpus(t testing.TB, seed uint64, docs, classes int) (Xtr *sparse.Matrix, ytr []int, Xte *sparse.Matrix, yte []int) {
-	t.Helper()
-	texts, labels := synth.Corpus(synth.Config{Seed: seed, Docs: docs, Classes: classes})
-	var trT, teT []string
-	for i := range texts {
-		if i%5 == 4 {
-			teT, yte = append(teT, texts[i]), append(yte, labels[i])
-		} else {
-			trT, ytr = append(trT, texts[i]), append(ytr, labels[i])
-		}
-	}
-	var v vectorize.Tfidf
-	Xtr, err := v.FitTransform(context.Background(), trT, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Xte, err = v.Transform(context.Background(), teT)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Xtr, ytr, Xte, yte
-}
-
-func accuracy(pred, y []int) float64 {
-	n := 0
-	for i := range y {
-		if pred[i] == y[i] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(y))
-}
-
 func TestFitLearnsSyntheticCorpus(t *testing.T) {
 	for _, classes := range []int{2, 3} {
 		t.Run(fmt.Sprint(classes, " classes"), func(t *testing.T) {
-			Xtr, ytr, Xte, yte := corpus(t, uint64(30+classes), 600, classes)
+			Xtr, ytr, Xte, yte := classifytest.Split(t, uint64(30+classes), 600, classes)
 			m := Model{Hidden: 20, MaxIter: 30, Seed: 1}
 			epochs := 0
 			if err := m.Fit(context.Background(), Xtr, ytr, classes, func(f float64, msg string) { epochs++ }); err != nil {
@@ -73,7 +39,7 @@ func TestFitLearnsSyntheticCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if acc := accuracy(pred, yte); acc < 0.8 {
+			if acc := classifytest.Accuracy(pred, yte); acc < 0.8 {
 				t.Errorf("test accuracy %.3f, want at least 0.8", acc)
 			}
 			P, _ := m.PredictProba(Xte)
@@ -115,7 +81,7 @@ func TestEarlyStopping(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	Xtr, ytr, Xte, _ := corpus(t, 40, 300, 3)
+	Xtr, ytr, Xte, _ := classifytest.Split(t, 40, 300, 3)
 	fit := func(seed uint64) [][]float64 {
 		m := Model{Hidden: 8, MaxIter: 5, Seed: seed}
 		if err := m.Fit(context.Background(), Xtr, ytr, 3, nil); err != nil {
@@ -232,7 +198,7 @@ func ExampleModel() {
 }
 
 func BenchmarkMLPFit(b *testing.B) {
-	Xtr, ytr, _, _ := corpus(b, 5, 3000, 3)
+	Xtr, ytr, _, _ := classifytest.Split(b, 5, 3000, 3)
 	b.ReportMetric(float64(Xtr.Cols), "features")
 	for b.Loop() {
 		m := Model{Seed: 1}

@@ -2,16 +2,17 @@ package mlp
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+
+	"textlab/core/classify/classifytest"
 )
 
 func TestStateRoundTrip(t *testing.T) {
 	for _, classes := range []int{2, 3} {
-		Xtr, ytr, Xte, _ := corpus(t, 7, 200, classes)
+		Xtr, ytr, Xte, _ := classifytest.Split(t, 7, 200, classes)
 		m := Model{Hidden: 8, MaxIter: 20, Seed: 3}
 		if err := m.Fit(context.Background(), Xtr, ytr, classes, nil); err != nil {
 			t.Fatal(err)
@@ -23,14 +24,7 @@ func TestStateRoundTrip(t *testing.T) {
 		if len(s.Coefs[0]) != Xtr.Cols || len(s.Coefs[0][0]) != 8 {
 			t.Fatalf("%d classes: coefs[0] is %dx%d, want %dx8", classes, len(s.Coefs[0]), len(s.Coefs[0][0]), Xtr.Cols)
 		}
-		b, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s2 State
-		if err := json.Unmarshal(b, &s2); err != nil {
-			t.Fatal(err)
-		}
+		s2 := classifytest.ThroughJSON(t, s)
 		var back Model
 		if err := back.SetState(s2); err != nil {
 			t.Fatal(err)

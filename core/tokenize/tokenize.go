@@ -4,6 +4,11 @@
 // (wordpiece, bpe) and in core/llama2c.
 package tokenize
 
+import (
+	"context"
+	"fmt"
+)
+
 // Span is the half-open byte range [Start, End) of the input string that a
 // token covers. Special tokens added by the tokenizer ([CLS], [SEP], BOS)
 // have Start == End == -1. Byte offsets index the Go string; the browser glue
@@ -41,4 +46,32 @@ type Tokenizer interface {
 	Decode(ids []int) string
 	// VocabSize returns the number of entries in the vocabulary.
 	VocabSize() int
+}
+
+// EncodeAll encodes each of texts with encode, checking ctx between texts
+// and reporting progress (nil allowed) about every 1% of the way; an
+// error names the text (counted from 1). Tokenizers' EncodeAll methods
+// call it with their own encoding options.
+func EncodeAll(ctx context.Context, texts []string, encode func(text string) (Encoding, error), progress func(fraction float64, message string)) ([]Encoding, error) {
+	out := make([]Encoding, len(texts))
+	step := max(len(texts)/100, 1)
+	for i, text := range texts {
+		if i%step == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if progress != nil {
+				progress(float64(i)/float64(len(texts)), fmt.Sprintf("tokenizing text %d of %d", i+1, len(texts)))
+			}
+		}
+		e, err := encode(text)
+		if err != nil {
+			return nil, fmt.Errorf("text %d: %w", i+1, err)
+		}
+		out[i] = e
+	}
+	if progress != nil {
+		progress(1, fmt.Sprintf("tokenized %d texts", len(texts)))
+	}
+	return out, nil
 }

@@ -451,25 +451,5 @@ func cleanUp(s string) string { return cleanUpReplacer.Replace(s) }
 // EncodeAll encodes many texts with the same options, checking ctx between
 // texts and reporting progress (nil allowed) about every 1% of the way.
 func (t *Tokenizer) EncodeAll(ctx context.Context, texts []string, o EncodeOptions, progress func(fraction float64, message string)) ([]tokenize.Encoding, error) {
-	out := make([]tokenize.Encoding, len(texts))
-	step := max(len(texts)/100, 1)
-	for i, text := range texts {
-		if i%step == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if progress != nil {
-				progress(float64(i)/float64(len(texts)), fmt.Sprintf("tokenizing text %d of %d", i+1, len(texts)))
-			}
-		}
-		e, err := t.EncodeWith(text, o)
-		if err != nil {
-			return nil, fmt.Errorf("text %d: %w", i+1, err)
-		}
-		out[i] = e
-	}
-	if progress != nil {
-		progress(1, fmt.Sprintf("tokenized %d texts", len(texts)))
-	}
-	return out, nil
+	return tokenize.EncodeAll(ctx, texts, func(text string) (tokenize.Encoding, error) { return t.EncodeWith(text, o) }, progress)
 }
