@@ -77,6 +77,7 @@ func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int
 	obj := &objective{X: X, y: y, k: k, invC: 1 / C, d: d}
 	if k > 1 {
 		obj.z = make([]float64, k)
+		obj.e = make([]float64, k)
 	}
 	// Func and Grad are called with the same point in turn: evaluate both
 	// at once and cache them.
@@ -135,6 +136,7 @@ type objective struct {
 	d    int // features + 1
 	invC float64
 	z    []float64 // scratch: class scores of one document
+	e    []float64 // scratch: their exponentials, less the largest score
 
 	last []float64
 	f    float64
@@ -173,13 +175,18 @@ func (o *objective) eval(w, g []float64) float64 {
 		if o.k == 1 {
 			z := o.X.RowDot(i, w[:nf]) + w[nf]
 			yi := float64(o.y[i])
-			// log(1+exp(z)) - y*z, computed stably
+			// log(1+exp(z)) - y*z and the residual sigmoid(z) - y,
+			// computed stably from the one exponential e = exp(-|z|).
+			r := -yi
 			if z > 0 {
-				loss += z + math.Log1p(math.Exp(-z)) - yi*z
+				e := math.Exp(-z)
+				loss += z + math.Log1p(e) - yi*z
+				r += 1 / (1 + e)
 			} else {
-				loss += math.Log1p(math.Exp(z)) - yi*z
+				e := math.Exp(z)
+				loss += math.Log1p(e) - yi*z
+				r += e / (1 + e)
 			}
-			r := sigmoid(z) - yi
 			o.X.AddRowTo(g[:nf], i, r)
 			g[nf] += r
 			continue
@@ -190,14 +197,16 @@ func (o *objective) eval(w, g []float64) float64 {
 			o.z[c] = o.X.RowDot(i, row[:nf]) + row[nf]
 			zmax = math.Max(zmax, o.z[c])
 		}
+		// Softmax: each exponential once, then the probabilities as
+		// exp(z_c - zmax) / sum.
 		sum := 0.0
-		for c := range o.z {
-			sum += math.Exp(o.z[c] - zmax)
+		for c := range o.e {
+			o.e[c] = math.Exp(o.z[c] - zmax)
+			sum += o.e[c]
 		}
-		lse := zmax + math.Log(sum)
-		loss += lse - o.z[o.y[i]]
+		loss += zmax + math.Log(sum) - o.z[o.y[i]]
 		for c := 0; c < o.k; c++ {
-			r := math.Exp(o.z[c] - lse)
+			r := o.e[c] / sum
 			if c == o.y[i] {
 				r--
 			}

@@ -4,7 +4,9 @@
 package sparse
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -34,7 +36,7 @@ func FromRows(rows [][]Entry, cols int) (*Matrix, error) {
 	var buf []Entry
 	for i, r := range rows {
 		buf = append(buf[:0], r...)
-		sort.Slice(buf, func(a, b int) bool { return buf[a].Col < buf[b].Col })
+		slices.SortFunc(buf, func(a, b Entry) int { return cmp.Compare(a.Col, b.Col) })
 		for k, e := range buf {
 			if e.Col < 0 || e.Col >= cols {
 				return nil, fmt.Errorf("sparse: row %d: column %d out of range [0, %d)", i, e.Col, cols)
@@ -131,6 +133,7 @@ func (m *Matrix) Dense() [][]float64 {
 // must have at least Cols entries.
 func (m *Matrix) RowDot(i int, w []float64) float64 {
 	cols, vals := m.Row(i)
+	vals = vals[:len(cols)] // one bounds check for the loop
 	s := 0.0
 	for k, j := range cols {
 		s += vals[k] * w[j]
@@ -141,6 +144,7 @@ func (m *Matrix) RowDot(i int, w []float64) float64 {
 // AddRowTo adds alpha times row i to the dense vector dst (dst += alpha*x_i).
 func (m *Matrix) AddRowTo(dst []float64, i int, alpha float64) {
 	cols, vals := m.Row(i)
+	vals = vals[:len(cols)] // one bounds check for the loop
 	for k, j := range cols {
 		dst[j] += alpha * vals[k]
 	}

@@ -22,26 +22,48 @@ func IsWordRune(r rune) bool {
 // pattern (?u)\b\w\w+\b: maximal runs of word characters (see IsWordRune)
 // at least two characters long, in order. It does not change case.
 func Tokenize(text string) []string {
-	var out []string
+	return appendTokens(nil, text)
+}
+
+// appendTokens appends the tokens of text (see Tokenize) to out.
+func appendTokens(out []string, text string) []string {
 	start, n := -1, 0 // byte offset of the current run and its length in runes
-	for i, r := range text {
-		if IsWordRune(r) {
+	for i := 0; i < len(text); {
+		var word bool
+		size := 1
+		if b := text[i]; b < utf8.RuneSelf {
+			word = asciiWord[b]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = IsWordRune(r)
+		}
+		if word {
 			if start < 0 {
 				start, n = i, 0
 			}
 			n++
-			continue
+		} else {
+			if start >= 0 && n >= 2 {
+				out = append(out, text[start:i])
+			}
+			start = -1
 		}
-		if start >= 0 && n >= 2 {
-			out = append(out, text[start:i])
-		}
-		start = -1
+		i += size
 	}
 	if start >= 0 && n >= 2 {
 		out = append(out, text[start:])
 	}
 	return out
 }
+
+// asciiWord tells which ASCII bytes are word characters (IsWordRune).
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = IsWordRune(rune(b))
+	}
+	return t
+}()
 
 // Lower returns text lowercased as Python's str.lower() does: the Unicode
 // lowercase mapping of each character, with the two context rules of full

@@ -15,7 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"textlab/core/sparse"
@@ -111,35 +111,98 @@ func (c Config) check() error {
 // as CountVectorizer.build_analyzer() does: lowercase, tokenize, drop stop
 // words, then form n-grams (all unigrams first, then bigrams, ...).
 func (c Config) Analyzer() func(doc string) []string {
-	stop := make(map[string]bool, len(c.StopWords))
-	for _, w := range c.StopWords {
-		stop[w] = true
-	}
+	tokens := c.tokenizer()
 	lo, hi := c.ngrams()
 	return func(doc string) []string {
-		if !c.KeepCase {
-			doc = Lower(doc)
-		}
-		toks := Tokenize(doc)
-		if len(stop) > 0 {
-			kept := toks[:0]
-			for _, t := range toks {
-				if !stop[t] {
-					kept = append(kept, t)
-				}
-			}
-			toks = kept
-		}
+		toks := tokens(nil, doc)
 		if lo == 1 && hi == 1 {
 			return toks
 		}
 		var out []string
+		var gram []byte
 		for n := lo; n <= hi && n <= len(toks); n++ {
 			for i := 0; i+n <= len(toks); i++ {
-				out = append(out, strings.Join(toks[i:i+n], " "))
+				gram = appendGram(gram[:0], toks[i:i+n])
+				out = append(out, string(gram))
 			}
 		}
 		return out
+	}
+}
+
+// tokenizer returns the first steps of the analyzer: lowercase, tokenize
+// and drop stop words, appending the tokens of doc to dst.
+func (c Config) tokenizer() func(dst []string, doc string) []string {
+	stop := make(map[string]bool, len(c.StopWords))
+	for _, w := range c.StopWords {
+		stop[w] = true
+	}
+	return func(dst []string, doc string) []string {
+		if !c.KeepCase {
+			doc = Lower(doc)
+		}
+		start := len(dst)
+		dst = appendTokens(dst, doc)
+		if len(stop) > 0 {
+			kept := dst[:start]
+			for _, t := range dst[start:] {
+				if !stop[t] {
+					kept = append(kept, t)
+				}
+			}
+			dst = kept
+		}
+		return dst
+	}
+}
+
+// appendGram appends the words of toks joined by single spaces to dst.
+func appendGram(dst []byte, toks []string) []byte {
+	for k, t := range toks {
+		if k > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, t...)
+	}
+	return dst
+}
+
+// termCounter counts the terms of one document at a time: it forms the
+// n-grams of the document's tokens, finds their ids with lookup and
+// accumulates the counts in a dense array, so that no per-term allocation
+// or map of counts is needed.
+type termCounter struct {
+	lo, hi  int
+	toks    []string
+	gram    []byte
+	counts  []int // by term id; all zero between documents
+	touched []int // ids with a non-zero count, in order of first occurrence
+}
+
+// count adds the terms of toks. lookup returns the id of a term (the
+// []byte is only valid during the call; key is its string when the term is
+// a unigram, "" otherwise), or -1 to ignore the term.
+func (tc *termCounter) count(toks []string, lookup func(key string, gram []byte) int) {
+	for n := tc.lo; n <= tc.hi && n <= len(toks); n++ {
+		for i := 0; i+n <= len(toks); i++ {
+			var id int
+			if n == 1 {
+				id = lookup(toks[i], nil)
+			} else {
+				tc.gram = appendGram(tc.gram[:0], toks[i:i+n])
+				id = lookup("", tc.gram)
+			}
+			if id < 0 {
+				continue
+			}
+			for id >= len(tc.counts) {
+				tc.counts = append(tc.counts, 0)
+			}
+			if tc.counts[id] == 0 {
+				tc.touched = append(tc.touched, id)
+			}
+			tc.counts[id]++
+		}
 	}
 }
 
@@ -167,11 +230,31 @@ func (c *Count) FitTransform(ctx context.Context, docs []string, progress func(f
 	if err := c.Config.check(); err != nil {
 		return nil, err
 	}
-	analyze := c.Config.Analyzer()
+	tokens := c.Config.tokenizer()
+	lo, hi := c.Config.ngrams()
+	tc := &termCounter{lo: lo, hi: hi}
 	vocab := make(map[string]int)
 	var names []string
-	rows := make([][]sparse.Entry, len(docs))
-	counts := make(map[int]int)
+	lookup := func(key string, gram []byte) int {
+		if gram == nil {
+			if id, ok := vocab[key]; ok {
+				return id
+			}
+		} else {
+			if id, ok := vocab[string(gram)]; ok { // no allocation
+				return id
+			}
+			key = string(gram)
+		}
+		id := len(names)
+		vocab[key] = id
+		names = append(names, key)
+		return id
+	}
+	// The counts of all documents, row after row: ids (first-seen term
+	// numbers) and counts, rows delimited by indptr.
+	indptr := make([]int, 1, len(docs)+1)
+	var ids, counts []int
 	for i, doc := range docs {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -181,21 +264,15 @@ func (c *Count) FitTransform(ctx context.Context, docs []string, progress func(f
 				progress(float64(i)/float64(len(docs)), "counting terms")
 			}
 		}
-		clear(counts)
-		for _, term := range analyze(doc) {
-			id, ok := vocab[term]
-			if !ok {
-				id = len(names)
-				vocab[term] = id
-				names = append(names, term)
-			}
-			counts[id]++
+		tc.toks = tokens(tc.toks[:0], doc)
+		tc.count(tc.toks, lookup)
+		for _, id := range tc.touched {
+			ids = append(ids, id)
+			counts = append(counts, tc.counts[id])
+			tc.counts[id] = 0
 		}
-		row := make([]sparse.Entry, 0, len(counts))
-		for id, n := range counts {
-			row = append(row, sparse.Entry{Col: id, Value: float64(n)})
-		}
-		rows[i] = row
+		tc.touched = tc.touched[:0]
+		indptr = append(indptr, len(ids))
 	}
 	if len(names) == 0 {
 		return nil, errors.New("vectorize: empty vocabulary; perhaps the documents only contain stop words")
@@ -203,49 +280,76 @@ func (c *Count) FitTransform(ctx context.Context, docs []string, progress func(f
 	// Document and corpus frequencies per term.
 	df := make([]int, len(names))
 	tf := make([]int64, len(names))
-	for _, row := range rows {
-		for _, e := range row {
-			df[e.Col]++
-			tf[e.Col] += int64(e.Value)
-		}
+	for k, id := range ids {
+		df[id]++
+		tf[id] += int64(counts[k])
 	}
 	keep, err := c.limit(names, df, tf, len(docs))
 	if err != nil {
 		return nil, err
 	}
-	// Kept terms in alphabetical order get the new column numbers.
-	sort.Slice(keep, func(a, b int) bool { return names[keep[a]] < names[keep[b]] })
+	// Kept terms, in alphabetical order, get the new column numbers.
 	newCol := make([]int, len(names))
 	for i := range newCol {
 		newCol[i] = -1
 	}
-	c.vocab = make(map[string]int, len(keep))
 	c.names = make([]string, len(keep))
 	for j, old := range keep {
 		newCol[old] = j
-		c.vocab[names[old]] = j
 		c.names[j] = names[old]
 	}
-	for i, row := range rows {
-		kept := row[:0]
-		for _, e := range row {
-			if j := newCol[e.Col]; j >= 0 {
-				if c.Config.Binary {
-					e.Value = 1
-				}
-				kept = append(kept, sparse.Entry{Col: j, Value: e.Value})
-			}
+	if len(keep) == len(names) {
+		for j, term := range c.names {
+			vocab[term] = j
 		}
-		rows[i] = kept
+		c.vocab = vocab
+	} else {
+		c.vocab = make(map[string]int, len(keep))
+		for j, term := range c.names {
+			c.vocab[term] = j
+		}
 	}
+	X := buildRows(indptr, ids, counts, newCol, len(c.names), c.Config.Binary)
 	if progress != nil {
 		progress(1, "counting terms")
 	}
-	return sparse.FromRows(rows, len(c.names))
+	return X, nil
+}
+
+// buildRows makes the count matrix from the rows of (id, count) pairs
+// delimited by indptr, mapping id to column newCol[id] and leaving out
+// the ids mapped to -1. Within a row ids are distinct and counts positive.
+func buildRows(indptr, ids, counts, newCol []int, cols int, binary bool) *sparse.Matrix {
+	X := &sparse.Matrix{Rows: len(indptr) - 1, Cols: cols, Indptr: make([]int, 1, len(indptr))}
+	X.Indices = make([]int, 0, len(ids))
+	X.Data = make([]float64, 0, len(ids))
+	// A row is sorted by column as one key: column in the high 32 bits,
+	// count in the low 32 (a count of 2³² needs more than 8 GB of text).
+	var keys []uint64
+	for i := 0; i+1 < len(indptr); i++ {
+		keys = keys[:0]
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if j := newCol[ids[k]]; j >= 0 {
+				keys = append(keys, uint64(j)<<32|uint64(uint32(counts[k])))
+			}
+		}
+		slices.Sort(keys)
+		for _, key := range keys {
+			v := float64(uint32(key))
+			if binary {
+				v = 1
+			}
+			X.Indices = append(X.Indices, int(key>>32))
+			X.Data = append(X.Data, v)
+		}
+		X.Indptr = append(X.Indptr, len(X.Indices))
+	}
+	return X
 }
 
 // limit applies MaxDF, MinDF and MaxFeatures as CountVectorizer's
-// _limit_features does and returns the old ids of the kept terms.
+// _limit_features does and returns the old ids of the kept terms, in
+// alphabetical order.
 func (c *Count) limit(names []string, df []int, tf []int64, nDocs int) ([]int, error) {
 	// Defaults as scikit-learn's: max_df=1.0 (all documents), min_df=1.
 	high, low := float64(nDocs), 1.0
@@ -263,23 +367,20 @@ func (c *Count) limit(names []string, df []int, tf []int64, nDocs int) ([]int, e
 	}
 	// scikit-learn sorts the features alphabetically before choosing the
 	// most frequent ones, and the order matters for ties.
-	alpha := make([]int, len(names))
-	for i := range alpha {
-		alpha[i] = i
-	}
-	sort.Slice(alpha, func(a, b int) bool { return names[alpha[a]] < names[alpha[b]] })
-	var kept []int
-	for _, id := range alpha {
-		if d := float64(df[id]); d <= high && d >= low {
+	kept := make([]int, 0, len(names))
+	for id, d := range df {
+		if d := float64(d); d <= high && d >= low {
 			kept = append(kept, id)
 		}
 	}
+	slices.SortFunc(kept, func(a, b int) int { return strings.Compare(names[a], names[b]) })
 	if lim := c.Config.MaxFeatures; lim > 0 && len(kept) > lim {
 		neg := make([]int64, len(kept))
 		for k, id := range kept {
 			neg[k] = -tf[id]
 		}
 		order := argsortQuick(neg)[:lim]
+		slices.Sort(order) // back to alphabetical order
 		top := make([]int, lim)
 		for k, o := range order {
 			top[k] = kept[o]
@@ -297,32 +398,45 @@ func (c *Count) Transform(ctx context.Context, docs []string) (*sparse.Matrix, e
 	if c.vocab == nil {
 		return nil, ErrNotFitted
 	}
-	analyze := c.Config.Analyzer()
-	rows := make([][]sparse.Entry, len(docs))
+	tokens := c.Config.tokenizer()
+	lo, hi := c.Config.ngrams()
+	tc := &termCounter{lo: lo, hi: hi, counts: make([]int, len(c.names))}
+	lookup := func(key string, gram []byte) int {
+		var id int
+		var ok bool
+		if gram == nil {
+			id, ok = c.vocab[key]
+		} else {
+			id, ok = c.vocab[string(gram)] // no allocation
+		}
+		if !ok {
+			return -1
+		}
+		return id
+	}
+	indptr := make([]int, 1, len(docs)+1)
+	var ids, counts []int
 	for i, doc := range docs {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		var row []sparse.Entry
-		for _, term := range analyze(doc) {
-			if j, ok := c.vocab[term]; ok {
-				row = append(row, sparse.Entry{Col: j, Value: 1})
-			}
+		tc.toks = tokens(tc.toks[:0], doc)
+		tc.count(tc.toks, lookup)
+		for _, id := range tc.touched {
+			ids = append(ids, id)
+			counts = append(counts, tc.counts[id])
+			tc.counts[id] = 0
 		}
-		rows[i] = row
+		tc.touched = tc.touched[:0]
+		indptr = append(indptr, len(ids))
 	}
-	m, err := sparse.FromRows(rows, len(c.names))
-	if err != nil {
-		return nil, err
+	newCol := make([]int, len(c.names))
+	for j := range newCol {
+		newCol[j] = j
 	}
-	if c.Config.Binary {
-		for k := range m.Data {
-			m.Data[k] = 1
-		}
-	}
-	return m, nil
+	return buildRows(indptr, ids, counts, newCol, len(c.names), c.Config.Binary), nil
 }
 
 // FeatureNames returns the vocabulary in column order (alphabetical), as
