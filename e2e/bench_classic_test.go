@@ -111,22 +111,7 @@ func benchClassicTrainRows(t *testing.T, raw []byte) pipeline.Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d pipeline.Data
-	index := map[string]int{}
-	for _, ex := range tab.Examples {
-		if _, ok := index[ex.Label]; !ok {
-			index[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
-	}
-	sort.Strings(d.LabelNames)
-	for c, n := range d.LabelNames {
-		index[n] = c
-	}
-	for _, ex := range tab.Examples {
-		d.Texts = append(d.Texts, ex.Text)
-		d.Labels = append(d.Labels, index[ex.Label])
-	}
+	d := pipeline.FromExamples("", tab.Examples)
 	res, err := pipeline.Run(context.Background(), d, pipeline.Config{Features: pipeline.FeatureConfig{Kind: "tfidf"}, Eval: pipeline.EvalConfig{TestFraction: 0.2}, Seed: 42}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -224,23 +223,7 @@ func readLabeled(path string, cols dataset.Columns, stderr io.Writer) (pipeline.
 			fmt.Fprintf(stderr, "  %s\n", p)
 		}
 	}
-	d := pipeline.Data{Name: path}
-	index := map[string]int{}
-	for _, ex := range tab.Examples {
-		if _, ok := index[ex.Label]; !ok {
-			index[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
-	}
-	sort.Strings(d.LabelNames)
-	for c, name := range d.LabelNames {
-		index[name] = c
-	}
-	for _, ex := range tab.Examples {
-		d.Texts = append(d.Texts, ex.Text)
-		d.Labels = append(d.Labels, index[ex.Label])
-	}
-	return d, rep.Chosen, nil
+	return pipeline.FromExamples(path, tab.Examples), rep.Chosen, nil
 }
 
 func trainOutput(res *pipeline.Result, docs, top int) trainJSON {

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"os"
-	"sort"
 	"testing"
 
 	"textlab/core/dataset"
@@ -22,22 +21,7 @@ func BenchmarkFitSpam(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var d Data
-	index := map[string]int{}
-	for _, ex := range tab.Examples {
-		if _, ok := index[ex.Label]; !ok {
-			index[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
-	}
-	sort.Strings(d.LabelNames)
-	for c, n := range d.LabelNames {
-		index[n] = c
-	}
-	for _, ex := range tab.Examples {
-		d.Texts = append(d.Texts, ex.Text)
-		d.Labels = append(d.Labels, index[ex.Label])
-	}
+	d := FromExamples("", tab.Examples)
 	for _, model := range []string{"logreg", "nb", "svm"} {
 		b.Run(model, func(b *testing.B) {
 			cfg := Config{Features: FeatureConfig{Kind: "tfidf"}, Model: ModelConfig{Kind: model}, Seed: 42}

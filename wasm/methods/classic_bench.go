@@ -94,21 +94,5 @@ func benchClassicData(ctx context.Context, raw []byte, cols dataset.Columns) (pi
 	if err != nil {
 		return pipeline.Data{}, err
 	}
-	index := map[string]int{}
-	var d pipeline.Data
-	for _, ex := range tab.Examples {
-		if _, ok := index[ex.Label]; !ok {
-			index[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
-	}
-	sort.Strings(d.LabelNames)
-	for c, name := range d.LabelNames {
-		index[name] = c
-	}
-	for _, ex := range tab.Examples {
-		d.Texts = append(d.Texts, ex.Text)
-		d.Labels = append(d.Labels, index[ex.Label])
-	}
-	return d, nil
+	return pipeline.FromExamples("", tab.Examples), nil
 }

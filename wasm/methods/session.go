@@ -1,10 +1,10 @@
 package methods
 
 import (
-	"sort"
 	"sync"
 
 	"textlab/core/dataset"
+	"textlab/core/pipeline"
 )
 
 // session is what the primary engine worker keeps between requests: the
@@ -54,24 +54,11 @@ type LoadedData struct {
 // newLoadedData builds the LoadedData of a validated table.
 func newLoadedData(name string, t *dataset.Table, rep *dataset.Report, cols dataset.Columns, examples []dataset.Example) *LoadedData {
 	d := &LoadedData{Name: name, Columns: cols, Table: t, Report: rep, Examples: examples}
-	index := map[string]int{}
-	for _, ex := range examples {
-		if _, ok := index[ex.Label]; !ok {
-			index[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
-	}
-	sort.Strings(d.LabelNames)
-	for i, l := range d.LabelNames {
-		index[l] = i
-	}
-	d.Texts = make([]string, len(examples))
-	d.Labels = make([]int, len(examples))
+	pd := pipeline.FromExamples(name, examples)
+	d.Texts, d.Labels, d.LabelNames = pd.Texts, pd.Labels, pd.LabelNames
 	d.Groups = make([]string, len(examples))
 	d.IDs = make([]string, len(examples))
 	for i, ex := range examples {
-		d.Texts[i] = ex.Text
-		d.Labels[i] = index[ex.Label]
 		d.Groups[i] = ex.Group
 		d.IDs[i] = ex.ID
 	}
