@@ -32,11 +32,7 @@ type Model struct {
 	// Seed seeds the order in which coordinates are visited. Default 0.
 	Seed uint64
 
-	nClasses  int
-	nFeatures int
-	coef      [][]float64 // one row (binary: class 1) or one per class
-	intercept []float64
-	neg       []float64
+	fit classify.LinearParams // coef_ and intercept_ once fitted
 
 	// Iterations is the largest number of passes any binary problem of the
 	// last Fit took; Converged reports whether all met Tol.
@@ -49,7 +45,7 @@ var _ classify.Linear = (*Model)(nil)
 // Fit trains the model on X and labels y in [0, nClasses). progress (may be
 // nil) is called after each pass over the data.
 func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int, progress classify.Progress) error {
-	m.coef = nil
+	m.fit.Reset()
 	if err := classify.CheckLabels(X, y, nClasses); err != nil {
 		return err
 	}
@@ -85,8 +81,8 @@ func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int
 		}
 		sq[i] = s
 	}
-	m.coef = make([][]float64, problems)
-	m.intercept = make([]float64, problems)
+	coef := make([][]float64, problems)
+	intercept := make([]float64, problems)
 	m.Iterations, m.Converged = 0, true
 	sign := make([]float64, X.Rows)
 	for p := 0; p < problems; p++ {
@@ -107,20 +103,13 @@ func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int
 		}
 		w, b, iters, ok, err := solve(ctx, X, sign, sq, C, tol, maxIter, scale, rng, report)
 		if err != nil {
-			m.coef = nil
 			return err
 		}
-		m.coef[p], m.intercept[p] = w, b
+		coef[p], intercept[p] = w, b
 		m.Iterations = max(m.Iterations, iters)
 		m.Converged = m.Converged && ok
 	}
-	m.nClasses, m.nFeatures = nClasses, X.Cols
-	if problems == 1 {
-		m.neg = make([]float64, X.Cols)
-		for j, v := range m.coef[0] {
-			m.neg[j] = -v
-		}
-	}
+	m.fit.Adopt(coef, intercept, nClasses, X.Cols)
 	if progress != nil {
 		progress(1, "fitted")
 	}
@@ -205,32 +194,10 @@ func solve(ctx context.Context, X *sparse.Matrix, y, sq []float64, C, tol float6
 	return w, b * scale, iters, converged, nil
 }
 
-func (m *Model) fitted() int {
-	if m.coef == nil {
-		return -1
-	}
-	return m.nFeatures
-}
-
 // DecisionFunction returns the class scores of each document. For two
 // classes the row is [-s, s] where s is scikit-learn's decision_function.
 func (m *Model) DecisionFunction(X *sparse.Matrix) ([][]float64, error) {
-	if err := classify.CheckFeatures(X, m.fitted()); err != nil {
-		return nil, err
-	}
-	out := make([][]float64, X.Rows)
-	for i := range out {
-		if len(m.coef) == 1 {
-			s := X.RowDot(i, m.coef[0]) + m.intercept[0]
-			out[i] = []float64{-s, s}
-			continue
-		}
-		out[i] = make([]float64, m.nClasses)
-		for c := range out[i] {
-			out[i][c] = X.RowDot(i, m.coef[c]) + m.intercept[c]
-		}
-	}
-	return out, nil
+	return m.fit.Scores(X)
 }
 
 // Predict returns the class with the highest score for each document.
@@ -244,24 +211,8 @@ func (m *Model) Predict(X *sparse.Matrix) ([]int, error) {
 
 // ClassWeights returns the feature weights of class c (coef_). For two
 // classes, class 1 has coef_[0] and class 0 its negative.
-func (m *Model) ClassWeights(c int) []float64 {
-	if len(m.coef) == 1 {
-		if c == 0 {
-			return m.neg
-		}
-		return m.coef[0]
-	}
-	return m.coef[c]
-}
+func (m *Model) ClassWeights(c int) []float64 { return m.fit.ClassWeights(c) }
 
 // ClassIntercept returns the intercept of class c (intercept_; negated for
 // class 0 of a binary model).
-func (m *Model) ClassIntercept(c int) float64 {
-	if len(m.intercept) == 1 {
-		if c == 0 {
-			return -m.intercept[0]
-		}
-		return m.intercept[0]
-	}
-	return m.intercept[c]
-}
+func (m *Model) ClassIntercept(c int) float64 { return m.fit.ClassIntercept(c) }

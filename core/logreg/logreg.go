@@ -27,11 +27,7 @@ type Model struct {
 	// falls below it. Default 1e-4.
 	Tol float64
 
-	nClasses  int
-	nFeatures int
-	coef      [][]float64 // one row (binary: class 1) or nClasses rows
-	intercept []float64
-	neg       []float64 // -coef[0], class 0's weights in the binary case
+	fit classify.LinearParams // coef_ and intercept_ once fitted
 
 	// Iterations is the number of L-BFGS iterations the last Fit took.
 	Iterations int
@@ -61,7 +57,7 @@ func (m *Model) params() (c float64, maxIter int, tol float64) {
 // Fit trains the model on X and labels y in [0, nClasses). progress (may be
 // nil) is called once per L-BFGS iteration.
 func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int, progress classify.Progress) error {
-	m.nFeatures = -1
+	m.fit.Reset()
 	if err := classify.CheckLabels(X, y, nClasses); err != nil {
 		return err
 	}
@@ -109,19 +105,13 @@ func (m *Model) Fit(ctx context.Context, X *sparse.Matrix, y []int, nClasses int
 	m.Iterations = res.Stats.MajorIterations
 	m.Converged = err == nil && res.Status != optimize.IterationLimit
 	w := res.X
-	m.nClasses, m.nFeatures = nClasses, X.Cols
-	m.coef = make([][]float64, k)
-	m.intercept = make([]float64, k)
+	coef := make([][]float64, k)
+	intercept := make([]float64, k)
 	for c := 0; c < k; c++ {
-		m.coef[c] = append([]float64(nil), w[c*d:c*d+X.Cols]...)
-		m.intercept[c] = w[c*d+X.Cols]
+		coef[c] = append([]float64(nil), w[c*d:c*d+X.Cols]...)
+		intercept[c] = w[c*d+X.Cols]
 	}
-	if k == 1 {
-		m.neg = make([]float64, X.Cols)
-		for j, v := range m.coef[0] {
-			m.neg[j] = -v
-		}
-	}
+	m.fit.Adopt(coef, intercept, nClasses, X.Cols)
 	if progress != nil {
 		progress(1, "fitted")
 	}
@@ -257,29 +247,7 @@ func (r *recorder) Record(_ *optimize.Location, op optimize.Operation, st *optim
 // classes the row is [-s, s] where s is scikit-learn's decision_function
 // (the log-odds of class 1).
 func (m *Model) DecisionFunction(X *sparse.Matrix) ([][]float64, error) {
-	if err := classify.CheckFeatures(X, m.fitted()); err != nil {
-		return nil, err
-	}
-	out := make([][]float64, X.Rows)
-	for i := range out {
-		if len(m.coef) == 1 {
-			s := X.RowDot(i, m.coef[0]) + m.intercept[0]
-			out[i] = []float64{-s, s}
-			continue
-		}
-		out[i] = make([]float64, m.nClasses)
-		for c := range out[i] {
-			out[i][c] = X.RowDot(i, m.coef[c]) + m.intercept[c]
-		}
-	}
-	return out, nil
-}
-
-func (m *Model) fitted() int {
-	if m.coef == nil {
-		return -1
-	}
-	return m.nFeatures
+	return m.fit.Scores(X)
 }
 
 // PredictProba returns the class probabilities of each document: the
@@ -290,7 +258,7 @@ func (m *Model) PredictProba(X *sparse.Matrix) ([][]float64, error) {
 		return nil, err
 	}
 	for _, row := range scores {
-		if len(m.coef) == 1 {
+		if m.fit.Binary() {
 			p := sigmoid(row[1])
 			row[0], row[1] = 1-p, p
 			continue
@@ -322,24 +290,8 @@ func (m *Model) Predict(X *sparse.Matrix) ([]int, error) {
 
 // ClassWeights returns the feature weights of class c (coef_). For two
 // classes, class 1 has coef_[0] and class 0 its negative.
-func (m *Model) ClassWeights(c int) []float64 {
-	if len(m.coef) == 1 {
-		if c == 0 {
-			return m.neg
-		}
-		return m.coef[0]
-	}
-	return m.coef[c]
-}
+func (m *Model) ClassWeights(c int) []float64 { return m.fit.ClassWeights(c) }
 
 // ClassIntercept returns the intercept of class c (intercept_; negated for
 // class 0 of a binary model).
-func (m *Model) ClassIntercept(c int) float64 {
-	if len(m.intercept) == 1 && c == 0 {
-		return -m.intercept[0]
-	}
-	if len(m.intercept) == 1 {
-		return m.intercept[0]
-	}
-	return m.intercept[c]
-}
+func (m *Model) ClassIntercept(c int) float64 { return m.fit.ClassIntercept(c) }

@@ -26,7 +26,8 @@ func toyMatrix(t testing.TB, rows [][]float64) *sparse.Matrix {
 func penalisedGradient(m *Model, X *sparse.Matrix, y []int, C float64) float64 {
 	P, _ := m.PredictProba(X)
 	worst := 0.0
-	k := len(m.coef)
+	coef, _ := m.Coef()
+	k := len(coef)
 	for c := 0; c < k; c++ {
 		cls := c
 		if k == 1 {
@@ -41,7 +42,7 @@ func penalisedGradient(m *Model, X *sparse.Matrix, y []int, C float64) float64 {
 			X.AddRowTo(g[:X.Cols], i, r)
 			g[X.Cols] += r
 		}
-		for j, w := range m.coef[c] {
+		for j, w := range coef[c] {
 			g[j] += w / C
 		}
 		for _, v := range g {
