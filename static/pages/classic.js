@@ -62,7 +62,6 @@ export async function init(e) {
   document.addEventListener("textlab:data", (ev) => dataChanged(ev.detail));
   wireJob("classic-train", train);
 
-  await setupOptions();
   const saved = await store.get(SETTINGS).catch(() => undefined);
   if (saved) restore(saved);
   const tf = await store.get(TESTFILE).catch(() => undefined);
@@ -79,33 +78,6 @@ export async function init(e) {
 }
 
 // --- the form ----------------------------------------------------------------
-
-/** setupOptions disables the feature kinds and models this build lacks. */
-async function setupOptions() {
-  let r;
-  try {
-    r = await engine.call("classic.options", {});
-  } catch (err) {
-    showError($("classic-error"), err.message);
-    return;
-  }
-  const notes = { features: [], model: [] };
-  for (const [select, list, key] of [["classic-features", r.features, "features"], ["classic-model", r.models, "model"]]) {
-    for (const o of list ?? []) {
-      const opt = [...$(select).options].find((x) => x.value === o.value);
-      if (!opt) continue;
-      opt.disabled = Boolean(o.note);
-      if (o.note) {
-        opt.textContent = `${o.label} (not available)`;
-        notes[key].push(`${o.label}: ${o.note}`);
-      }
-    }
-  }
-  for (const [id, list] of [["classic-features-note", notes.features], ["classic-model-note", notes.model]]) {
-    $(id).hidden = list.length === 0;
-    $(id).textContent = list.join(" ");
-  }
-}
 
 const NUMBERS = ["test_size", "folds", "seed", "ngram_min", "ngram_max", "min_df", "max_df", "max_features", "C", "alpha", "trees", "max_depth", "hidden"];
 

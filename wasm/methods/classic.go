@@ -23,13 +23,11 @@ import (
 	"textlab/web/ui"
 )
 
-// registerClassic adds the Classic ML page's methods: classic.options,
-// classic.describe, classic.train, classic.misclassified, classic.explain,
+// registerClassic adds the Classic ML page's methods: classic.describe, classic.train, classic.misclassified, classic.explain,
 // classic.columns, classic.predict, classic.vectors, classic.save and
 // classic.restore (classic_store.go), and board.render for the results
 // board.
 func registerClassic(e *protocol.Engine) {
-	e.Register("classic.options", classicOptions)
 	e.Register("classic.describe", classicDescribe)
 	e.Register("classic.train", classicTrain)
 	e.Register("classic.misclassified", classicMisclassified)
@@ -208,52 +206,6 @@ func classicSplit(cfg pipeline.Config, testName string) string {
 	}
 	test := int(math.Round(cfg.Eval.TestFraction * 100))
 	return fmt.Sprintf("hold-out %d:%d%s", 100-test, test, strat)
-}
-
-// classicOptionsResult lists the feature kinds and models with a note for
-// those this build lacks.
-type classicOptionsResult struct {
-	Features []classicOption `json:"features"`
-	Models   []classicOption `json:"models"`
-}
-
-type classicOption struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-	Note  string `json:"note,omitempty"`
-}
-
-// classicProbe is a tiny labeled corpus: training each kind on it tells
-// whether the kind is in this build.
-var classicProbe = pipeline.Data{
-	Texts:      []string{"good fine", "good nice", "great good", "nice fine", "bad awful", "awful poor", "poor bad", "bad worse"},
-	Labels:     []int{0, 0, 0, 0, 1, 1, 1, 1},
-	LabelNames: []string{"a", "b"},
-}
-
-// classicAvailable returns "" when the pipeline trains cfg's kinds in this
-// build, else the reason.
-func classicAvailable(ctx context.Context, cfg pipeline.Config) string {
-	cfg.Eval = pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.5}
-	cfg.Model.Trees, cfg.Model.Hidden = 2, 2
-	_, err := pipeline.Run(ctx, classicProbe, cfg, nil)
-	if err != nil && strings.Contains(err.Error(), "not available") {
-		return "not available in this build."
-	}
-	return ""
-}
-
-func classicOptions(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	var out classicOptionsResult
-	for _, o := range ui.ClassicFeatureKinds {
-		cfg := pipeline.Config{Features: pipeline.FeatureConfig{Kind: o.Value}}
-		out.Features = append(out.Features, classicOption{Value: o.Value, Label: o.Label, Note: classicAvailable(ctx, cfg)})
-	}
-	for _, o := range ui.ClassicModels {
-		cfg := pipeline.Config{Model: pipeline.ModelConfig{Kind: o.Value}}
-		out.Models = append(out.Models, classicOption{Value: o.Value, Label: o.Label, Note: classicAvailable(ctx, cfg)})
-	}
-	return out, nil
 }
 
 func classicDescribe(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {

@@ -217,20 +217,8 @@ func TestClassicPredictCSV(t *testing.T) {
 	}
 }
 
-func TestClassicOptionsAndDescribe(t *testing.T) {
+func TestClassicDescribe(t *testing.T) {
 	call := dataEngine(t)
-	m := call("classic.options", `{}`, nil)
-	if m.Type != "result" {
-		t.Fatalf("options: %+v", m.Error)
-	}
-	opts := m.Result.(classicOptionsResult)
-	for _, o := range append(opts.Features, opts.Models...) {
-		if o.Value == "tfidf" || o.Value == "logreg" || o.Value == "nb" || o.Value == "svm" {
-			if o.Note != "" {
-				t.Errorf("%s reported unavailable: %s", o.Value, o.Note)
-			}
-		}
-	}
 	d := call("classic.describe", classicTFIDF, nil)
 	if d.Type != "result" || !strings.Contains(jsonOf(d.Result), "seed 42") {
 		t.Errorf("describe: %+v", d)
