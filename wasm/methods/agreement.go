@@ -408,19 +408,3 @@ func labelAgreement(predicted, gold []string, m map[string]float64, class string
 	m["kappa"], m["alpha"] = la.Kappa, la.Alpha
 	return v, nil
 }
-
-// withGoldAgreement renders v and puts it right after the first list of a
-// result fragment (the page's headline metrics), or at its end when there
-// is none.
-func withGoldAgreement(ctx context.Context, html string, v ui.GoldAgreementView) (string, error) {
-	f, err := render(ctx, ui.GoldAgreement(v))
-	if err != nil {
-		return "", err
-	}
-	const mark = "</dl>"
-	if i := strings.Index(html, mark); i >= 0 {
-		i += len(mark)
-		return html[:i] + f.HTML + html[i:], nil
-	}
-	return html + f.HTML, nil
-}

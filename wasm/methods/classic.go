@@ -286,16 +286,8 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	run.method = classicFeatureLabel(full.Features.Kind) + " + " + classicModelLabel(full.Model.Kind)
 	split := classicSplit(full, in.TestName)
 	view := classicView(run, split)
-	frag, err := render(ctx, ui.ClassicResult(view))
-	if err != nil {
-		return nil, err
-	}
-	classicLast.Lock()
-	classicLast.run = run
-	classicLast.Unlock()
-
 	out := classicTrainResult{
-		HTML: frag.HTML, Dataset: loaded.Name, Version: loaded.Version, Split: split, Method: run.method,
+		Dataset: loaded.Name, Version: loaded.Version, Split: split, Method: run.method,
 		Settings: pipeline.Describe(full), Seed: full.Seed, NTest: len(res.Test), Wrong: view.Misclassified,
 		FitSeconds: res.FitSeconds, Explainable: len(view.Top) > 0,
 		Metrics: map[string]float64{
@@ -319,9 +311,15 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
-	if out.HTML, err = withGoldAgreement(ctx, out.HTML, ga); err != nil {
+	view.Agreement = &ga
+	frag, err := render(ctx, ui.ClassicResult(view))
+	if err != nil {
 		return nil, err
 	}
+	out.HTML = frag.HTML
+	classicLast.Lock()
+	classicLast.run = run
+	classicLast.Unlock()
 	return out, nil
 }
 

@@ -500,11 +500,6 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
-	v := dictEvalView(method, d.Name, names, len(d.LabelNames), rep, cm)
-	f, err := render(ctx, ui.DictEvaluation(v))
-	if err != nil {
-		return nil, err
-	}
 	m := map[string]float64{
 		"accuracy": rep.Accuracy, "macro_precision": rep.Macro.Precision, "macro_recall": rep.Macro.Recall,
 		"macro_f1": rep.Macro.F1, "weighted_precision": rep.Weighted.Precision,
@@ -518,7 +513,10 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
-	if f.HTML, err = withGoldAgreement(ctx, f.HTML, ga); err != nil {
+	v := dictEvalView(method, d.Name, names, len(d.LabelNames), rep, cm)
+	v.Agreement = &ga
+	f, err := render(ctx, ui.DictEvaluation(v))
+	if err != nil {
 		return nil, err
 	}
 	settings := map[string]any{"dictionary": a.name, "rule": in.Kind, "threshold": in.Threshold,
