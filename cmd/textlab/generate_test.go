@@ -17,8 +17,8 @@ import (
 
 var llamaRef = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
 
-// TestGenerateReproducesRunC runs the command with run.c's settings for two
-// reference files (outputs of run.c on stories260K.bin, see
+// TestGenerateReproducesRunC runs the command with run.c's settings for the
+// four reference files (outputs of run.c on stories260K.bin, see
 // shared/reference/README.md) and compares the ids.
 func TestGenerateReproducesRunC(t *testing.T) {
 	model := filepath.Join(llamaRef, "stories260K.bin")
@@ -28,6 +28,8 @@ func TestGenerateReproducesRunC(t *testing.T) {
 	}{
 		{"greedy_256.ids", []string{"--temperature", "0"}},
 		{"t0.8_p1.0_s7_256.ids", []string{"--temperature", "0.8", "--top-p", "1.0", "--seed", "7"}},
+		{"t1.0_p0.9_s42_256.ids", []string{"--temperature", "1.0", "--top-p", "0.9", "--seed", "42"}},
+		{"t1.3_p0.5_s1234567_256.ids", []string{"--temperature", "1.3", "--top-p", "0.5", "--seed", "1234567"}},
 	}
 	for _, tt := range tests {
 		want, err := os.ReadFile(filepath.Join(llamaRef, tt.file))

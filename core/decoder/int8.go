@@ -22,33 +22,19 @@ import (
 // int32.
 
 // matmulInt8 computes out = W·x for the int8 matrix q ([d][n]): x is
-// quantized into xq with one scale, each row's int32 dot product is scaled
-// back by both scales.
+// quantized into xq with one scale, each row's int32 dot product
+// (quant.DotRows, 64 rows per call) is scaled back by both scales.
 func matmulInt8(out, x []float32, q *quant.Matrix, xq []int8) {
 	n := q.Cols
 	xq = xq[:n]
 	sx := quant.QuantizeRow(xq, x[:n])
-	r := 0
-	// Four rows at a time, so each activation value loaded serves four
-	// products; then the remaining rows one by one.
-	for ; r+4 <= q.Rows; r += 4 {
-		w := q.Data[r*n : (r+4)*n]
-		w0, w1, w2, w3 := w[:n], w[n:2*n], w[2*n:3*n], w[3*n:4*n]
-		var s0, s1, s2, s3 int32
-		for c, v := range xq {
-			a := int32(v)
-			s0 += a * int32(w0[c])
-			s1 += a * int32(w1[c])
-			s2 += a * int32(w2[c])
-			s3 += a * int32(w3[c])
+	var acc [64]int32
+	for r := 0; r < q.Rows; r += len(acc) {
+		block := acc[:min(len(acc), q.Rows-r)]
+		quant.DotRows(block, xq, q.Data[r*n:])
+		for i, a := range block {
+			out[r+i] = float32(a) * sx * q.Scales[r+i]
 		}
-		out[r] = float32(s0) * sx * q.Scales[r]
-		out[r+1] = float32(s1) * sx * q.Scales[r+1]
-		out[r+2] = float32(s2) * sx * q.Scales[r+2]
-		out[r+3] = float32(s3) * sx * q.Scales[r+3]
-	}
-	for ; r < q.Rows; r++ {
-		out[r] = float32(quant.DotInt8(xq, q.Data[r*n:(r+1)*n])) * sx * q.Scales[r]
 	}
 }
 

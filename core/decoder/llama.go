@@ -316,8 +316,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 		matmul(s.HB, s.XB, lw.W1, q8.W1, dim, hidden, s.XQ)
 		matmul(s.HB2, s.XB, lw.W3, q8.W3, dim, hidden, s.XQ)
 		for i, val := range s.HB {
-			val *= 1 / (1 + float32(math.Exp(float64(-val))))
-			s.HB[i] = val * s.HB2[i]
+			s.HB[i] = silu(val) * s.HB2[i]
 		}
 		matmul(s.XB, s.HB, lw.W2, q8.W2, hidden, dim, s.XQ)
 		// Residual connection.

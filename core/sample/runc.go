@@ -10,8 +10,8 @@
 package sample
 
 import (
-	"math"
 	"sort"
+	"textlab/core/libmf"
 )
 
 // RNG is run.c's xorshift64* pseudo-random generator. Its zero value is
@@ -101,7 +101,7 @@ func softmax(x []float32) {
 	}
 	var sum float32
 	for i, v := range x {
-		x[i] = float32(math.Exp(float64(v - maxv)))
+		x[i] = libmf.FMA.Exp(v - maxv) // glibc's expf, bit for bit
 		sum += x[i]
 	}
 	for i := range x {
