@@ -6,7 +6,7 @@ PORT ?= 8080
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 .PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
-	bench-deps test test-lint test-unit test-wasm test-browser fuzz bench clean
+	bench-deps test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench clean
 
 all: build
 
@@ -73,12 +73,24 @@ test-unit:
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASM_EXEC) ./core/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(CURDIR)/wasm/simd/exec ./wasm/simd/
+
+# simd reassembles the SIMD kernels (static/simd.wasm, committed so builds
+# need no wabt) from wasm/simd/kernels.wat; a test fails when they differ.
+simd:
+	wat2wasm wasm/simd/kernels.wat -o static/simd.wasm
 
 test-browser:
 	$(GO) test -tags browser -count=1 -v ./e2e/
 
 ## fuzz: run each fuzz target for a while (the corpora are kept in testdata/)
 FUZZTIME ?= 30s
+# test-libmf-exhaustive compares core/libmf with the C library's expf, sinf
+# and cosf on all 2^32 float32 arguments, in glibc's FMA and baseline x86-64
+# builds (needs cc and an x86-64 processor with FMA; a few minutes).
+test-libmf-exhaustive:
+	$(GO) test -tags exhaustive -count=1 -timeout 60m -run Exhaustive -v ./core/libmf/
+
 fuzz:
 	@for pkg in $$($(GO) list ./core/...); do \
 		for f in $$($(GO) test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \

@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-var statusPattern = regexp.MustCompile(`^engine ready · Go 1\.\d+ · [2-4] workers$`)
+var statusPattern = regexp.MustCompile(`^engine ready · Go 1\.\d+ · [2-4] workers · SIMD$`)
 
 func TestAppLoadsWithEngine(t *testing.T) {
 	app := startApp(t)

@@ -40,7 +40,7 @@ async function main() {
     return;
   }
   window.textlab = { engine, EngineError }; // for the console and the browser tests
-  setStatus("ready", `engine ready · ${engine.info.go} · ${engine.size} workers`);
+  setStatus("ready", `engine ready · ${engine.info.go} · ${engine.size} workers${engine.info.simd ? " · SIMD" : ""}`);
 
   const card = await engine.call("engine.status_card", {
     workers: engine.size,

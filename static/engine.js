@@ -14,10 +14,11 @@ export class EngineError extends Error {
 }
 
 class EngineWorker {
-  constructor(index, module, url, onReady) {
+  constructor(index, module, simd, url, onReady) {
     this.index = index;
     this.url = url;
     this.module = module;
+    this.simd = simd; // the compiled SIMD kernels, or null
     this.calls = new Map(); // id -> {resolve, reject, onProgress}
     this.onReady = onReady;
     this.start();
@@ -35,7 +36,7 @@ class EngineWorker {
       console.error(`engine worker ${this.index}: ${ev.message || "failed"}`);
       this.failAll("worker", "the engine worker failed: " + (ev.message || "unknown error"));
     };
-    this.worker.postMessage({ type: "init", module: this.module });
+    this.worker.postMessage({ type: "init", module: this.module, simd: this.simd });
   }
 
   receive(msg) {
@@ -86,10 +87,16 @@ export class Engine {
   static async start({ base = new URL(".", import.meta.url), size = defaultPoolSize() } = {}) {
     const wasmURL = new URL("engine.wasm", base);
     const module = await compile(wasmURL);
+    // The SIMD kernels (wasm/simd) are optional: without them (a browser
+    // without WebAssembly SIMD, a missing file) the engine uses its Go kernels.
+    const simd = await compile(new URL("simd.wasm", base)).catch((err) => {
+      console.warn("engine: SIMD kernels not loaded, using the Go kernels: " + err.message);
+      return null;
+    });
     const engine = new Engine();
     engine.workers = [];
     for (let i = 0; i < size; i++) {
-      engine.workers.push(new EngineWorker(i, module, new URL("worker.js", base)));
+      engine.workers.push(new EngineWorker(i, module, simd, new URL("worker.js", base)));
     }
     engine.info = await engine.workers[0].ready;
     await Promise.all(engine.workers.map((w) => w.ready));

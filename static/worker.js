@@ -30,7 +30,24 @@ self.onmessage = async (ev) => {
   if (m.type === "init") {
     try {
       const go = new Go();
+      // The engine imports the SIMD kernels (wasm/simd); they are
+      // instantiated after the engine, on its memory, so the imports
+      // forward to them once they exist.
+      let kernels = null;
+      go.importObject.textlab_simd = {
+        dot_rows_i8: (...args) => kernels.dot_rows_i8(...args),
+        matmul_t_f32: (...args) => kernels.matmul_t_f32(...args),
+      };
       const instance = await WebAssembly.instantiate(m.module, go.importObject);
+      if (m.simd) {
+        try {
+          const simd = await WebAssembly.instantiate(m.simd, { env: { mem: instance.exports.mem } });
+          kernels = simd.exports;
+          self.textlabSimd = true;
+        } catch (err) {
+          console.warn("engine: SIMD kernels not started, using the Go kernels: " + err);
+        }
+      }
       go.run(instance).then(() => {
         self.postMessage({ type: "fatal", message: "the engine stopped" });
       });

@@ -14,6 +14,7 @@ import (
 
 	"textlab/wasm/methods"
 	"textlab/wasm/protocol"
+	"textlab/wasm/simd"
 )
 
 func main() {
@@ -29,6 +30,7 @@ func main() {
 	// Sleeping hands control back to the JavaScript event loop, so a
 	// cancel message can be delivered while a long computation runs.
 	engine.Yield = func() { time.Sleep(time.Millisecond) }
+	methods.SIMD = simd.Install()
 	methods.Register(engine)
 
 	// textlabEngineCall(id, method, payloadJSON, data?) starts a request.

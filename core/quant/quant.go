@@ -145,25 +145,18 @@ func (l *Linear) Forward(out, x []float32, n int) {
 	wg.Wait()
 }
 
-// forwardRows is Forward for rows [lo, hi) of x. Four weight rows are
-// multiplied with each activation row at once (dot4), so every activation
-// value loaded is used four times.
+// forwardRows is Forward for rows [lo, hi) of x: each row is quantized and
+// multiplied with all weight rows by DotRows.
 func (l *Linear) forwardRows(out, x []float32, lo, hi int) {
 	in, od := l.W.Cols, l.W.Rows
 	xq := make([]int8, in)
-	var acc [4]int32
+	acc := make([]int32, od)
 	for i := lo; i < hi; i++ {
 		sx := QuantizeRow(xq, x[i*in:(i+1)*in])
+		DotRows(acc, xq, l.W.Data)
 		y := out[i*od : (i+1)*od]
-		r := 0
-		for ; r+4 <= od; r += 4 {
-			acc = dot4(xq, l.W.Data[r*in:(r+4)*in], in)
-			for j, a := range acc {
-				y[r+j] = float32(a) * sx * l.W.Scales[r+j]
-			}
-		}
-		for ; r < od; r++ {
-			y[r] = float32(DotInt8(xq, l.W.Data[r*in:(r+1)*in])) * sx * l.W.Scales[r]
+		for r, a := range acc {
+			y[r] = float32(a) * sx * l.W.Scales[r]
 		}
 		if l.Bias != nil {
 			for r := range y {

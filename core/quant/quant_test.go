@@ -182,3 +182,28 @@ func BenchmarkLinearInt8(b *testing.B) { benchLinear(b, true) }
 
 // BenchmarkLinearF32 is the same layer with tensor.Linear (gonum sgemm).
 func BenchmarkLinearF32(b *testing.B) { benchLinear(b, false) }
+
+func TestDotRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct{ rows, cols int }{{0, 5}, {1, 0}, {1, 1}, {3, 17}, {4, 16}, {5, 33}, {9, 100}, {64, 288}} {
+		x := make([]int8, tc.cols)
+		w := make([]int8, tc.rows*tc.cols+3) // longer than needed
+		for i := range x {
+			x[i] = int8(rng.IntN(256) - 128)
+		}
+		for i := range w {
+			w[i] = int8(rng.IntN(256) - 128)
+		}
+		got := make([]int32, tc.rows)
+		DotRows(got, x, w)
+		for r := range got {
+			var want int32
+			for c := range x {
+				want += int32(x[c]) * int32(w[r*tc.cols+c])
+			}
+			if got[r] != want {
+				t.Errorf("%dx%d row %d: %d, want %d", tc.rows, tc.cols, r, got[r], want)
+			}
+		}
+	}
+}

@@ -76,20 +76,45 @@ func MatVec(out, w, x []float32, rows, cols int) {
 
 // Linear computes out = x·Wᵀ + b for a batch: x is [n][in], W is [outDim][in]
 // (nn.Linear's layout), b is [outDim] or nil, out is [n][outDim].
+//
+// A single row (n == 1, a decoder's step) is MatVec, which sums in order;
+// batches go to the matrix-product kernel: gonum's sgemm, unless an engine
+// installed another with UseMatMulKernel.
 func Linear(out, x, w, b []float32, n, in, outDim int) {
 	if n == 1 {
 		MatVec(out, w, x, outDim, in)
 	} else {
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: n, Cols: in, Stride: in, Data: x},
-			blas32.General{Rows: outDim, Cols: in, Stride: in, Data: w},
-			0, blas32.General{Rows: n, Cols: outDim, Stride: outDim, Data: out})
+		matMulT(out[:n*outDim], x[:n*in], w[:outDim*in], n, in, outDim)
 	}
 	if b != nil {
 		for i := 0; i < n; i++ {
 			AddInPlace(out[i*outDim:(i+1)*outDim], b)
 		}
 	}
+}
+
+var matMulT = GoMatMulT
+
+// GoMatMulT sets out = x·Wᵀ for x [n][in] and W [outDim][in] with gonum's
+// sgemm: the default kernel behind Linear's batches.
+func GoMatMulT(out, x, w []float32, n, in, outDim int) {
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas32.General{Rows: n, Cols: in, Stride: in, Data: x},
+		blas32.General{Rows: outDim, Cols: in, Stride: in, Data: w},
+		0, blas32.General{Rows: n, Cols: outDim, Stride: outDim, Data: out})
+}
+
+// UseMatMulKernel replaces the kernel behind Linear's batches (the
+// WebAssembly engine installs a SIMD one) and returns the previous kernel.
+// The kernel sets out = x·Wᵀ as GoMatMulT does, up to float32 rounding
+// (the order of the sums may differ); it is called with slices of exactly
+// n·outDim, n·in and outDim·in values. Install kernels before any
+// computation starts: the replacement is not synchronised with running
+// calls.
+func UseMatMulKernel(k func(out, x, w []float32, n, in, outDim int)) (previous func(out, x, w []float32, n, in, outDim int)) {
+	previous = matMulT
+	matMulT = k
+	return previous
 }
 
 // AddInPlace adds b to a element-wise.

@@ -29,16 +29,21 @@ func Register(e *protocol.Engine) {
 	registerClassicBench(e)
 }
 
+// SIMD records whether the engine's main installed the WebAssembly SIMD
+// kernels (package textlab/wasm/simd); the engine reports it.
+var SIMD bool
+
 // Info is what the engine tells the page about itself.
 type Info struct {
 	Version   string   `json:"version"`
 	GoVersion string   `json:"go"`
+	SIMD      bool     `json:"simd"`
 	Methods   []string `json:"methods"`
 }
 
 // Describe returns the engine's self-description, sent with the ready message.
 func Describe(e *protocol.Engine) Info {
-	return Info{Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(), Methods: e.Methods()}
+	return Info{Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(), SIMD: SIMD, Methods: e.Methods()}
 }
 
 // Fragment is the result of a method that renders HTML for the page.
@@ -71,7 +76,7 @@ func registerEngine(e *protocol.Engine) {
 		}
 		return render(ctx, ui.EngineStatus(ui.EngineInfo{
 			Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(),
-			Workers: in.Workers, Isolated: in.Isolated, Methods: e.Methods(),
+			Workers: in.Workers, Isolated: in.Isolated, Methods: e.Methods(), SIMD: SIMD,
 		}))
 	})
 

@@ -35,4 +35,5 @@ type EngineInfo struct {
 	Workers   int      // engine workers in the pool
 	Isolated  bool     // whether the page is cross-origin isolated
 	Methods   []string // the engine methods this build offers
+	SIMD      bool     // whether the WebAssembly SIMD kernels are in use
 }

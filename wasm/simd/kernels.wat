@@ -1,0 +1,214 @@
+;; Textlab's WebAssembly SIMD kernels (128-bit SIMD, no relaxed or threaded
+;; features). The module has no memory of its own: it imports the Go
+;; engine's memory as env.mem and works on Go's slices in place, at the
+;; addresses Go passes. Assembled by `make simd` (wabt's wat2wasm) into
+;; static/simd.wasm; wasm/simd calls it, and its tests compare it with the
+;; Go kernels it replaces.
+(module
+  (import "env" "mem" (memory 1))
+
+  ;; hsum_i32 returns the sum of the four i32 lanes of v.
+  (func $hsum_i32 (param $v v128) (result i32)
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+
+  ;; dot16_i8 returns the products of the 16 int8 values at $x and at $w,
+  ;; summed pairwise into four i32 lanes.
+  (func $dot16_i8 (param $xl v128) (param $xh v128) (param $w i32) (result v128)
+    (local $wv v128)
+    (local.set $wv (v128.load (local.get $w)))
+    (i32x4.add
+      (i32x4.dot_i16x8_s (local.get $xl) (i16x8.extend_low_i8x16_s (local.get $wv)))
+      (i32x4.dot_i16x8_s (local.get $xh) (i16x8.extend_high_i8x16_s (local.get $wv)))))
+
+  ;; tail_i8 returns the sum of x[c]·w[c] for c in [$from, $cols).
+  (func $tail_i8 (param $x i32) (param $w i32) (param $from i32) (param $cols i32) (result i32)
+    (local $s i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $from) (local.get $cols)))
+        (local.set $s (i32.add (local.get $s)
+          (i32.mul
+            (i32.load8_s (i32.add (local.get $x) (local.get $from)))
+            (i32.load8_s (i32.add (local.get $w) (local.get $from))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next)))
+    (local.get $s))
+
+  ;; dot_rows_i8(dst, x, w, rows, cols): dst[r] = Σ_c x[c]·w[r·cols + c] in
+  ;; int32 (wrapping, as Go's int32 does) for r < rows. Four rows of w are
+  ;; taken at a time so each 16 values of x are loaded and widened once.
+  (func (export "dot_rows_i8")
+    (param $dst i32) (param $x i32) (param $w i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $n16 i32)
+    (local $xv v128) (local $xl v128) (local $xh v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local.set $n16 (i32.and (local.get $cols) (i32.const -16)))
+    ;; Four rows at a time.
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        (local.set $w1 (i32.add (local.get $w) (local.get $cols)))
+        (local.set $w2 (i32.add (local.get $w1) (local.get $cols)))
+        (local.set $w3 (i32.add (local.get $w2) (local.get $cols)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $c) (local.get $n16)))
+            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $xl (i16x8.extend_low_i8x16_s (local.get $xv)))
+            (local.set $xh (i16x8.extend_high_i8x16_s (local.get $xv)))
+            (local.set $a0 (i32x4.add (local.get $a0)
+              (call $dot16_i8 (local.get $xl) (local.get $xh) (i32.add (local.get $w) (local.get $c)))))
+            (local.set $a1 (i32x4.add (local.get $a1)
+              (call $dot16_i8 (local.get $xl) (local.get $xh) (i32.add (local.get $w1) (local.get $c)))))
+            (local.set $a2 (i32x4.add (local.get $a2)
+              (call $dot16_i8 (local.get $xl) (local.get $xh) (i32.add (local.get $w2) (local.get $c)))))
+            (local.set $a3 (i32x4.add (local.get $a3)
+              (call $dot16_i8 (local.get $xl) (local.get $xh) (i32.add (local.get $w3) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $cols)))
+        (i32.store offset=0 (local.get $dst) (i32.add (call $hsum_i32 (local.get $a0))
+          (call $tail_i8 (local.get $x) (local.get $w) (local.get $n16) (local.get $cols))))
+        (i32.store offset=4 (local.get $dst) (i32.add (call $hsum_i32 (local.get $a1))
+          (call $tail_i8 (local.get $x) (local.get $w1) (local.get $n16) (local.get $cols))))
+        (i32.store offset=8 (local.get $dst) (i32.add (call $hsum_i32 (local.get $a2))
+          (call $tail_i8 (local.get $x) (local.get $w2) (local.get $n16) (local.get $cols))))
+        (i32.store offset=12 (local.get $dst) (i32.add (call $hsum_i32 (local.get $a3))
+          (call $tail_i8 (local.get $x) (local.get $w3) (local.get $n16) (local.get $cols))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w3) (local.get $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $quads)))
+    ;; The remaining rows one by one.
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $c) (local.get $n16)))
+            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $a0 (i32x4.add (local.get $a0)
+              (call $dot16_i8
+                (i16x8.extend_low_i8x16_s (local.get $xv))
+                (i16x8.extend_high_i8x16_s (local.get $xv))
+                (i32.add (local.get $w) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $cols)))
+        (i32.store (local.get $dst) (i32.add (call $hsum_i32 (local.get $a0))
+          (call $tail_i8 (local.get $x) (local.get $w) (local.get $n16) (local.get $cols))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; hsum_f32 returns (v0 + v1) + (v2 + v3).
+  (func $hsum_f32 (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; tail_f32 returns the sum of x[c]·w[c] for c in [$from, $cols), in order.
+  (func $tail_f32 (param $x i32) (param $w i32) (param $from i32) (param $cols i32) (result f32)
+    (local $s f32) (local $off i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $from) (local.get $cols)))
+        (local.set $off (i32.shl (local.get $from) (i32.const 2)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.mul
+            (f32.load (i32.add (local.get $x) (local.get $off)))
+            (f32.load (i32.add (local.get $w) (local.get $off))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next)))
+    (local.get $s))
+
+  ;; matmul_t_f32(out, x, w, n, in, od): out[i·od + j] = Σ_c x[i·in + c]·w[j·in + c]
+  ;; for i < n, j < od: x·Wᵀ with W in nn.Linear's [od][in] layout. Each
+  ;; dot product keeps four partial sums (lane c mod 4), adds them as
+  ;; (l0 + l1) + (l2 + l3), then the in mod 4 last products in order.
+  (func (export "matmul_t_f32")
+    (param $out i32) (param $x i32) (param $w i32) (param $n i32) (param $in i32) (param $od i32)
+    (local $i i32) (local $j i32) (local $c i32) (local $n4 i32) (local $stride i32)
+    (local $xr i32) (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $off i32)
+    (local $xv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $n4 (i32.and (local.get $in) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $in) (i32.const 2)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $stride))))
+        (local.set $w0 (local.get $w))
+        (local.set $j (i32.const 0))
+        ;; Four outputs at a time: each x vector loaded serves four rows of W.
+        (block $quads_done
+          (loop $quads
+            (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $od)))
+            (local.set $w1 (i32.add (local.get $w0) (local.get $stride)))
+            (local.set $w2 (i32.add (local.get $w1) (local.get $stride)))
+            (local.set $w3 (i32.add (local.get $w2) (local.get $stride)))
+            (local.set $a0 (v128.const f32x4 0 0 0 0))
+            (local.set $a1 (v128.const f32x4 0 0 0 0))
+            (local.set $a2 (v128.const f32x4 0 0 0 0))
+            (local.set $a3 (v128.const f32x4 0 0 0 0))
+            (local.set $c (i32.const 0))
+            (block $cols_done
+              (loop $cols
+                (br_if $cols_done (i32.ge_u (local.get $c) (local.get $n4)))
+                (local.set $off (i32.shl (local.get $c) (i32.const 2)))
+                (local.set $xv (v128.load (i32.add (local.get $xr) (local.get $off))))
+                (local.set $a0 (f32x4.add (local.get $a0)
+                  (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w0) (local.get $off))))))
+                (local.set $a1 (f32x4.add (local.get $a1)
+                  (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w1) (local.get $off))))))
+                (local.set $a2 (f32x4.add (local.get $a2)
+                  (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w2) (local.get $off))))))
+                (local.set $a3 (f32x4.add (local.get $a3)
+                  (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $w3) (local.get $off))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $cols)))
+            (f32.store offset=0 (local.get $out) (f32.add (call $hsum_f32 (local.get $a0))
+              (call $tail_f32 (local.get $xr) (local.get $w0) (local.get $n4) (local.get $in))))
+            (f32.store offset=4 (local.get $out) (f32.add (call $hsum_f32 (local.get $a1))
+              (call $tail_f32 (local.get $xr) (local.get $w1) (local.get $n4) (local.get $in))))
+            (f32.store offset=8 (local.get $out) (f32.add (call $hsum_f32 (local.get $a2))
+              (call $tail_f32 (local.get $xr) (local.get $w2) (local.get $n4) (local.get $in))))
+            (f32.store offset=12 (local.get $out) (f32.add (call $hsum_f32 (local.get $a3))
+              (call $tail_f32 (local.get $xr) (local.get $w3) (local.get $n4) (local.get $in))))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $w0 (i32.add (local.get $w3) (local.get $stride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $quads)))
+        ;; The remaining outputs of the row one by one.
+        (block $singles_done
+          (loop $singles
+            (br_if $singles_done (i32.ge_u (local.get $j) (local.get $od)))
+            (local.set $a0 (v128.const f32x4 0 0 0 0))
+            (local.set $c (i32.const 0))
+            (block $cols_done
+              (loop $cols
+                (br_if $cols_done (i32.ge_u (local.get $c) (local.get $n4)))
+                (local.set $off (i32.shl (local.get $c) (i32.const 2)))
+                (local.set $a0 (f32x4.add (local.get $a0)
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $xr) (local.get $off)))
+                    (v128.load (i32.add (local.get $w0) (local.get $off))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $cols)))
+            (f32.store (local.get $out) (f32.add (call $hsum_f32 (local.get $a0))
+              (call $tail_f32 (local.get $xr) (local.get $w0) (local.get $n4) (local.get $in))))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $w0 (i32.add (local.get $w0) (local.get $stride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $singles)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+)
