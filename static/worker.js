@@ -36,6 +36,7 @@ self.onmessage = async (ev) => {
       let kernels = null;
       go.importObject.textlab_simd = {
         dot_rows_i8: (...args) => kernels.dot_rows_i8(...args),
+        matvec_f32: (...args) => kernels.matvec_f32(...args),
         matmul_t_f32: (...args) => kernels.matmul_t_f32(...args),
       };
       const instance = await WebAssembly.instantiate(m.module, go.importObject);

@@ -265,6 +265,8 @@ func (m *Model) attend(out, q, k, v []float32, keep [][]bool, T int, keepProbs b
 		probs = make([][][][]float32, len(keep))
 	}
 	scores := make([]float32, T)
+	kh := make([]float32, T*d) // the head's keys, one row per position
+	vt := make([]float32, d*T) // the head's values, transposed: one row per dimension
 	for b := range keep {
 		if keepProbs {
 			probs[b] = make([][][]float32, nh)
@@ -273,13 +275,21 @@ func (m *Model) attend(out, q, k, v []float32, keep [][]bool, T int, keepProbs b
 			if keepProbs {
 				probs[b][h] = make([][]float32, T)
 			}
+			for j := 0; j < T; j++ {
+				row := (b*T+j)*H + h*d
+				copy(kh[j*d:(j+1)*d], k[row:row+d])
+				for e := 0; e < d; e++ {
+					vt[e*T+j] = v[row+e]
+				}
+			}
 			for i := 0; i < T; i++ {
 				qi := q[(b*T+i)*H+h*d : (b*T+i)*H+(h+1)*d]
 				// Scores of query i against every key; padding gets no weight.
+				tensor.MatVec(scores, kh, qi, T, d)
 				maxv := float32(math.Inf(-1))
 				for j := 0; j < T; j++ {
 					if keep[b][j] {
-						scores[j] = tensor.Dot(qi, k[(b*T+j)*H+h*d:(b*T+j)*H+(h+1)*d]) * scale
+						scores[j] *= scale
 						maxv = max(maxv, scores[j])
 					}
 				}
@@ -292,19 +302,11 @@ func (m *Model) attend(out, q, k, v []float32, keep [][]bool, T int, keepProbs b
 						scores[j] = 0
 					}
 				}
-				// Weighted sum of the values.
-				oi := out[(b*T+i)*H+h*d : (b*T+i)*H+(h+1)*d]
-				clear(oi)
-				for j := 0; j < T; j++ {
-					if scores[j] == 0 {
-						continue
-					}
+				for j := range scores {
 					scores[j] /= sum
-					vj := v[(b*T+j)*H+h*d : (b*T+j)*H+(h+1)*d]
-					for e := range oi {
-						oi[e] += scores[j] * vj[e]
-					}
 				}
+				// Weighted sum of the values, in key order.
+				tensor.MatVec(out[(b*T+i)*H+h*d:(b*T+i)*H+(h+1)*d], vt, scores, d, T)
 				if keepProbs {
 					probs[b][h][i] = append([]float32(nil), scores[:T]...)
 				}

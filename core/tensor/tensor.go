@@ -67,11 +67,32 @@ func Dot(a, b []float32) float32 {
 }
 
 // MatVec computes out = W·x for W of shape [rows][cols] (len(x) == cols,
-// len(out) == rows). It is the single-token step of a decoder.
+// len(out) == rows). It is the single-token step of a decoder. Each row's
+// sum runs in column order, as Dot's, so results are reproducible to the
+// bit (llama2.c's run.c sums the same way); an engine may install a faster
+// kernel with UseMatVecKernel only if it keeps that order.
 func MatVec(out, w, x []float32, rows, cols int) {
+	matVec(out[:rows], w[:rows*cols], x[:cols], rows, cols)
+}
+
+var matVec = GoMatVec
+
+// GoMatVec is the Go kernel behind MatVec.
+func GoMatVec(out, w, x []float32, rows, cols int) {
 	for r := 0; r < rows; r++ {
 		out[r] = Dot(x, w[r*cols:(r+1)*cols])
 	}
+}
+
+// UseMatVecKernel replaces the kernel behind MatVec (the WebAssembly engine
+// installs a SIMD one) and returns the previous kernel. The kernel must
+// give GoMatVec's results bit for bit; it is called with slices of exactly
+// rows, rows·cols and cols values. Install kernels before any computation
+// starts: the replacement is not synchronised with running calls.
+func UseMatVecKernel(k func(out, w, x []float32, rows, cols int)) (previous func(out, w, x []float32, rows, cols int)) {
+	previous = matVec
+	matVec = k
+	return previous
 }
 
 // Linear computes out = x·Wᵀ + b for a batch: x is [n][in], W is [outDim][in]

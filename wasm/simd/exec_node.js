@@ -21,6 +21,7 @@ async function main() {
   let kernels = null;
   go.importObject.textlab_simd = {
     dot_rows_i8: (...args) => kernels.dot_rows_i8(...args),
+    matvec_f32: (...args) => kernels.matvec_f32(...args),
     matmul_t_f32: (...args) => kernels.matmul_t_f32(...args),
   };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject);

@@ -211,4 +211,96 @@
             (br $singles)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; matvec_f32(out, w, x, rows, cols): out[r] = Σ_c w[r·cols + c]·x[c] for
+  ;; r < rows, summed in column order exactly as Go's tensor.Dot does
+  ;; (s = s + w·x, each product and sum rounded to float32), so the results
+  ;; are bit for bit Go's: the lanes hold four rows, not four columns. Four
+  ;; columns of four rows are loaded as rows and transposed with shuffles;
+  ;; then each column, times x[c] splatted, is added in order.
+  (func (export "matvec_f32")
+    (param $out i32) (param $w i32) (param $x i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $n4 i32) (local $stride i32) (local $off i32)
+    (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $acc v128)
+    (local.set $n4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $cols) (i32.const 2)))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        (local.set $w1 (i32.add (local.get $w) (local.get $stride)))
+        (local.set $w2 (i32.add (local.get $w1) (local.get $stride)))
+        (local.set $w3 (i32.add (local.get $w2) (local.get $stride)))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $c) (local.get $n4)))
+            (local.set $off (i32.shl (local.get $c) (i32.const 2)))
+            (local.set $a0 (v128.load (i32.add (local.get $w) (local.get $off))))
+            (local.set $a1 (v128.load (i32.add (local.get $w1) (local.get $off))))
+            (local.set $a2 (v128.load (i32.add (local.get $w2) (local.get $off))))
+            (local.set $a3 (v128.load (i32.add (local.get $w3) (local.get $off))))
+            ;; t0 = (a0[0] a1[0] a0[1] a1[1]), t1 = (a2[0] a3[0] a2[1] a3[1]),
+            ;; t2 = (a0[2] a1[2] a0[3] a1[3]), t3 = (a2[2] a3[2] a2[3] a3[3]).
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3)))
+            ;; Column c, c+1, c+2, c+3 of the four rows, each times x, in order.
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1))
+              (v128.load32_splat (i32.add (local.get $x) (local.get $off))))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1))
+              (v128.load32_splat offset=4 (i32.add (local.get $x) (local.get $off))))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3))
+              (v128.load32_splat offset=8 (i32.add (local.get $x) (local.get $off))))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3))
+              (v128.load32_splat offset=12 (i32.add (local.get $x) (local.get $off))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cols)))
+        ;; The last cols mod 4 columns, continuing each row's sum in order.
+        (f32.store offset=0 (local.get $out)
+          (call $tail_f32_from (f32x4.extract_lane 0 (local.get $acc)) (local.get $x) (local.get $w) (local.get $n4) (local.get $cols)))
+        (f32.store offset=4 (local.get $out)
+          (call $tail_f32_from (f32x4.extract_lane 1 (local.get $acc)) (local.get $x) (local.get $w1) (local.get $n4) (local.get $cols)))
+        (f32.store offset=8 (local.get $out)
+          (call $tail_f32_from (f32x4.extract_lane 2 (local.get $acc)) (local.get $x) (local.get $w2) (local.get $n4) (local.get $cols)))
+        (f32.store offset=12 (local.get $out)
+          (call $tail_f32_from (f32x4.extract_lane 3 (local.get $acc)) (local.get $x) (local.get $w3) (local.get $n4) (local.get $cols)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w3) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $quads)))
+    ;; The remaining rows one by one, in order.
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (f32.store (local.get $out)
+          (call $tail_f32_from (f32.const 0) (local.get $x) (local.get $w) (i32.const 0) (local.get $cols)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; tail_f32_from returns $s + Σ x[c]·w[c] for c in [$from, $cols), adding
+  ;; in order with float32 rounding after every product and sum.
+  (func $tail_f32_from (param $s f32) (param $x i32) (param $w i32) (param $from i32) (param $cols i32) (result f32)
+    (local $off i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $from) (local.get $cols)))
+        (local.set $off (i32.shl (local.get $from) (i32.const 2)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.mul
+            (f32.load (i32.add (local.get $x) (local.get $off)))
+            (f32.load (i32.add (local.get $w) (local.get $off))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next)))
+    (local.get $s))
 )

@@ -8,9 +8,12 @@
 // in place, reached through go:wasmimport functions the worker provides
 // (static/worker.js).
 //
-// Install replaces core/quant's DotRows kernel and core/tensor's batch
-// matrix-product kernel when the worker loaded the module; otherwise the
-// Go kernels stay, and everything still works, more slowly.
+// Install replaces core/quant's DotRows kernel and core/tensor's MatVec and
+// batch matrix-product kernels when the worker loaded the module;
+// otherwise the Go kernels stay, and everything still works, more slowly.
+// DotRows and MatVec give the Go kernels' results bit for bit (MatVec keeps
+// each row's sum in column order, so llama2.c's outputs are still
+// reproduced exactly); the batch product sums in another order.
 package simd
 
 import (
@@ -26,6 +29,9 @@ import (
 
 //go:wasmimport textlab_simd dot_rows_i8
 func dotRowsI8(dst, x, w unsafe.Pointer, rows, cols int32)
+
+//go:wasmimport textlab_simd matvec_f32
+func matVecF32(out, w, x unsafe.Pointer, rows, cols int32)
 
 //go:wasmimport textlab_simd matmul_t_f32
 func matMulTF32(out, x, w unsafe.Pointer, n, in, outDim int32)
@@ -43,6 +49,7 @@ func Install() bool {
 		return false
 	}
 	quant.UseDotRowsKernel(DotRowsInt8)
+	tensor.UseMatVecKernel(MatVec)
 	tensor.UseMatMulKernel(MatMulT)
 	return true
 }
@@ -62,6 +69,23 @@ func DotRowsInt8(dst []int32, x, w []int8) {
 		panic("simd.DotRowsInt8: w is shorter than len(dst)·len(x)")
 	}
 	dotRowsI8(unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0]), unsafe.Pointer(&w[0]), int32(rows), int32(cols))
+}
+
+// MatVec is tensor.MatVec on the SIMD kernel: out[r] = Σ_c w[r·cols+c]·x[c],
+// each row summed in column order (four rows per vector), so the results
+// are GoMatVec's bit for bit.
+func MatVec(out, w, x []float32, rows, cols int) {
+	if rows == 0 {
+		return
+	}
+	if cols == 0 {
+		clear(out[:rows])
+		return
+	}
+	if len(out) < rows || len(w) < rows*cols || len(x) < cols {
+		panic("simd.MatVec: a slice is shorter than its shape")
+	}
+	matVecF32(unsafe.Pointer(&out[0]), unsafe.Pointer(&w[0]), unsafe.Pointer(&x[0]), int32(rows), int32(cols))
 }
 
 // MatMulT sets out = x·Wᵀ for x [n][in] and W [outDim][in] on the SIMD

@@ -3,11 +3,19 @@
 package simd
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"textlab/core/decoder"
+	"textlab/core/llama2c"
 	"textlab/core/quant"
+	"textlab/core/sample"
 	"textlab/core/tensor"
 )
 
@@ -86,6 +94,7 @@ func TestInstall(t *testing.T) {
 		t.Fatal("Install found no kernels")
 	}
 	defer quant.UseDotRowsKernel(quant.GoDotRows)
+	defer tensor.UseMatVecKernel(tensor.GoMatVec)
 	defer tensor.UseMatMulKernel(tensor.GoMatMulT)
 	rng := rand.New(rand.NewPCG(5, 6))
 	w := randFloats(rng, 20*30)
@@ -109,4 +118,91 @@ func randFloats(rng *rand.Rand, n int) []float32 {
 		v[i] = float32(rng.Float64()*2 - 1)
 	}
 	return v
+}
+
+// TestMatVecIsBitExact: the SIMD MatVec must give Go's bits, which is what
+// keeps llama2.c parity and the same text in the browser and on the
+// command line.
+func TestMatVecIsBitExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, sh := range shapes {
+		w := randFloats(rng, sh.rows*sh.cols)
+		x := randFloats(rng, sh.cols)
+		for i := range x { // magnitudes far apart make rounding order visible
+			x[i] *= float32(math.Exp2(float64(rng.IntN(20) - 10)))
+		}
+		got := make([]float32, sh.rows)
+		want := make([]float32, sh.rows)
+		for i := range got {
+			got[i] = float32(math.NaN())
+		}
+		MatVec(got, w, x, sh.rows, sh.cols)
+		tensor.GoMatVec(want, w, x, sh.rows, sh.cols)
+		for r := range want {
+			if math.Float32bits(got[r]) != math.Float32bits(want[r]) {
+				t.Errorf("%dx%d row %d: SIMD %g, Go %g", sh.rows, sh.cols, r, got[r], want[r])
+			}
+		}
+	}
+}
+
+// TestRunCParityWithSIMD generates with llama2.c's sampler on the
+// reference checkpoint with the SIMD kernels installed, float32 and int8:
+// float32 must still print run.c's tokens (shared/reference/llama2c), and
+// int8 the tokens of the Go kernels.
+func TestRunCParityWithSIMD(t *testing.T) {
+	ref := filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
+	load := func() *decoder.Llama {
+		data, err := os.ReadFile(filepath.Join(ref, "stories260K.bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ck, err := llama2c.ParseCheckpoint(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ck.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m, m8 := load(), load()
+	m8.Quantize()
+	generate := func(m *decoder.Llama, temp, topp float32, seed uint64) []int {
+		s := sample.NewRunC(temp, topp, seed)
+		ids, err := decoder.Generate(context.Background(), m, nil, 256, s.Sample, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	for _, tc := range []struct {
+		file       string
+		temp, topp float32
+		seed       uint64
+	}{
+		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
+		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
+	} {
+		want, err := os.ReadFile(filepath.Join(ref, tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		goInt8 := generate(m8, tc.temp, tc.topp, tc.seed)
+		if !Install() {
+			t.Fatal("Install found no kernels")
+		}
+		got := generate(m, tc.temp, tc.topp, tc.seed)
+		gotInt8 := generate(m8, tc.temp, tc.topp, tc.seed)
+		quant.UseDotRowsKernel(quant.GoDotRows)
+		tensor.UseMatVecKernel(tensor.GoMatVec)
+		tensor.UseMatMulKernel(tensor.GoMatMulT)
+		if fmt.Sprint(got) != "["+strings.Join(strings.Fields(string(want)), " ")+"]" {
+			t.Errorf("%s: float32 with SIMD kernels differs from run.c:\n got %v\nwant %s", tc.file, got, want)
+		}
+		if fmt.Sprint(gotInt8) != fmt.Sprint(goInt8) {
+			t.Errorf("%s: int8 with SIMD kernels differs from the Go kernels:\n got %v\nwant %v", tc.file, gotInt8, goInt8)
+		}
+	}
 }
