@@ -27,6 +27,7 @@ func Register(e *protocol.Engine) {
 	registerAgreement(e)
 	registerBench(e)
 	registerClassicBench(e)
+	registerGenerate(e)
 }
 
 // SIMD records whether the engine's main installed the WebAssembly SIMD

@@ -1,0 +1,120 @@
+package methods
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var llamaRef = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
+
+func f32(v float32) *float32 { return &v }
+
+// TestGenerateReproducesRunC runs decoder.generate with run.c's settings
+// for the reference outputs of run.c on stories260K.bin (see
+// shared/reference/README.md): the ids must be run.c's. The checkpoint is
+// sent once and then used by name, as the page does.
+func TestGenerateReproducesRunC(t *testing.T) {
+	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file       string
+		temp, topp float32
+		seed       uint64
+	}{
+		{"greedy_256.ids", 0, 0.9, 1},
+		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
+		{"t0.8_p1.0_s7_256.ids", 0.8, 1.0, 7},
+		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
+	}
+	for i, tt := range tests {
+		want, err := os.ReadFile(filepath.Join(llamaRef, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var data []byte
+		if i == 0 {
+			data = ckpt
+		}
+		req := GenerateRequest{Name: "stories", Steps: 256, Temperature: f32(tt.temp), TopP: f32(tt.topp), Seed: tt.seed}
+		m := benchCall(t, "decoder.generate", req, data)
+		if m.Type != "result" {
+			t.Fatalf("%s: got %+v", tt.file, m)
+		}
+		res := m.Result.(GenerateResult)
+		if got := strings.Trim(fmt.Sprint(res.IDs), "[]"); got != strings.Join(strings.Fields(string(want)), " ") {
+			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", tt.file, got, want)
+		}
+		if res.Settings["seed"] != tt.seed || res.Settings["top_p"] != tt.topp || res.Stopped != "steps" {
+			t.Errorf("%s: settings %v, stopped %q", tt.file, res.Settings, res.Stopped)
+		}
+	}
+}
+
+func TestGenerateRejectsBadRequests(t *testing.T) {
+	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := func(r GenerateRequest) GenerateRequest {
+		if r.Temperature == nil {
+			r.Temperature = f32(1)
+		}
+		if r.TopP == nil {
+			r.TopP = f32(0.9)
+		}
+		if r.Seed == 0 {
+			r.Seed = 7
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		req  GenerateRequest
+		data []byte
+		want string
+	}{
+		{"no temperature", GenerateRequest{TopP: f32(0.9), Seed: 1}, ckpt, "temperature and top_p are required"},
+		{"negative temperature", ok(GenerateRequest{Temperature: f32(-1)}), ckpt, "temperature -1 is negative"},
+		{"top_p above 1", ok(GenerateRequest{TopP: f32(1.5)}), ckpt, "top_p 1.5 is outside [0, 1]"},
+		{"seed 0", GenerateRequest{Temperature: f32(1), TopP: f32(0.9)}, ckpt, "seed must be at least 1"},
+		{"too many steps", ok(GenerateRequest{Steps: 513}), ckpt, "steps 513 is more than the model's seq_len 512"},
+		{"prompt outside the vocabulary", ok(GenerateRequest{Prompt: []int{1, 600}}), ckpt, "prompt token 1 is 600, outside the vocabulary [0, 512)"},
+		{"no model loaded", ok(GenerateRequest{Name: "never-sent"}), nil, `no model "never-sent" is loaded in this worker`},
+		{"not a checkpoint", ok(GenerateRequest{Name: "junk"}), []byte("not a model"), `"junk" is not a llama2.c checkpoint`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := benchCall(t, "decoder.generate", tt.req, tt.data)
+			if m.Type != "error" || m.Error.Code != "bad_request" || !strings.Contains(m.Error.Message, tt.want) {
+				t.Errorf("got %+v, want a bad_request containing %q", m, tt.want)
+			}
+		})
+	}
+}
+
+// TestGenerateInt8 loads the same checkpoint quantized under the same name:
+// the int8 model is kept apart from the float32 one, and its settings say so.
+func TestGenerateInt8(t *testing.T) {
+	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := GenerateRequest{Name: "q", Int8: true, Steps: 32, Temperature: f32(0), TopP: f32(0.9), Seed: 1}
+	m := benchCall(t, "decoder.generate", req, ckpt)
+	if m.Type != "result" {
+		t.Fatalf("got %+v", m)
+	}
+	res := m.Result.(GenerateResult)
+	if res.Settings["int8"] != true || len(res.IDs) == 0 || len(res.IDs) > 32 {
+		t.Errorf("int8 result: %d ids, settings %v", len(res.IDs), res.Settings)
+	}
+	req.Int8 = false
+	if m := benchCall(t, "decoder.generate", req, nil); m.Type != "error" {
+		t.Errorf("the float32 model %q was never sent, but the call gave %+v", req.Name, m)
+	}
+}
