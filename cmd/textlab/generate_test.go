@@ -292,11 +292,7 @@ func TestGenerateLlamaSafetensors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ck, err := llama2c.ParseCheckpoint(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ck.Model()
+	m, err := llama2c.LoadModel(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,23 +29,9 @@ func rmsnorm(out, x, weight []float32) {
 	tensor.RMSNorm(out, x, weight, 1e-5)
 }
 
-// softmax replaces x with its softmax, as run.c computes it: subtract the
-// maximum, exponentiate and sum in one pass, divide in another.
+// softmax replaces x with its softmax, as run.c computes it.
 func softmax(x []float32) {
-	maxv := x[0]
-	for _, v := range x[1:] {
-		if v > maxv {
-			maxv = v
-		}
-	}
-	var sum float32
-	for i, v := range x {
-		x[i] = libm.Exp(v - maxv)
-		sum += x[i]
-	}
-	for i := range x {
-		x[i] /= sum
-	}
+	tensor.Softmax(x)
 }
 
 // silu returns x·σ(x) as run.c computes it.

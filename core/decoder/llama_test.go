@@ -23,11 +23,7 @@ func loadModel(t testing.TB) *decoder.Llama {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ck, err := llama2c.ParseCheckpoint(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ck.Model()
+	m, err := llama2c.LoadModel(data)
 	if err != nil {
 		t.Fatal(err)
 	}

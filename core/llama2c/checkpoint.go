@@ -47,6 +47,16 @@ func (c *Checkpoint) Model() (*decoder.Llama, error) {
 	return decoder.NewLlama(c.Config, c.Weights)
 }
 
+// LoadModel parses a llama2.c checkpoint and returns the model running its
+// weights: ParseCheckpoint, then Model.
+func LoadModel(data []byte) (*decoder.Llama, error) {
+	ck, err := ParseCheckpoint(data)
+	if err != nil {
+		return nil, err
+	}
+	return ck.Model()
+}
+
 // ReadCheckpoint reads a whole llama2.c checkpoint from r.
 func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	data, err := io.ReadAll(r)

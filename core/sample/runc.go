@@ -11,7 +11,7 @@ package sample
 
 import (
 	"sort"
-	"textlab/core/libmf"
+	"textlab/core/tensor"
 )
 
 // RNG is run.c's xorshift64* pseudo-random generator. Its zero value is
@@ -93,20 +93,7 @@ func argmax(x []float32) int {
 
 // softmax replaces x with softmax(x) in float32, as run.c computes it.
 func softmax(x []float32) {
-	maxv := x[0]
-	for _, v := range x[1:] {
-		if v > maxv {
-			maxv = v
-		}
-	}
-	var sum float32
-	for i, v := range x {
-		x[i] = libmf.FMA.Exp(v - maxv) // glibc's expf, bit for bit
-		sum += x[i]
-	}
-	for i := range x {
-		x[i] /= sum
-	}
+	tensor.Softmax(x)
 }
 
 // sampleMult returns the first index whose cumulative probability exceeds

@@ -12,6 +12,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"textlab/core/libmf"
 )
 
 // Tensor is a flat row-major float32 array with a shape.
@@ -147,7 +149,9 @@ func AddInPlace(a, b []float32) {
 }
 
 // Softmax replaces x with softmax(x), subtracting the maximum first so large
-// logits do not overflow.
+// logits do not overflow. It computes as llama2.c's run.c does (maximum;
+// exponentials and their float32 sum in order; division), with glibc's
+// expf bits (package libmf), so it reproduces run.c's probabilities exactly.
 func Softmax(x []float32) {
 	if len(x) == 0 {
 		return
@@ -160,7 +164,7 @@ func Softmax(x []float32) {
 	}
 	var sum float32
 	for i, v := range x {
-		e := float32(math.Exp(float64(v - maxv)))
+		e := libmf.FMA.Exp(v - maxv)
 		x[i] = e
 		sum += e
 	}

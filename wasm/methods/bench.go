@@ -232,11 +232,7 @@ func benchDecoder(name string, data []byte) (*decoder.Llama, float64, error) {
 		return m, 0, nil
 	}
 	start := time.Now()
-	ck, err := llama2c.ParseCheckpoint(data)
-	if err != nil {
-		return nil, 0, fmt.Errorf("bench.decode: loading %q: %w", name, err)
-	}
-	m, err := ck.Model()
+	m, err := llama2c.LoadModel(data)
 	if err != nil {
 		return nil, 0, fmt.Errorf("bench.decode: loading %q: %w", name, err)
 	}

@@ -124,13 +124,9 @@ func generateModel(name string, int8 bool, data []byte) (*decoder.Llama, error) 
 		}
 		return m, nil
 	}
-	ck, err := llama2c.ParseCheckpoint(data)
+	m, err := llama2c.LoadModel(data)
 	if err != nil {
-		return nil, protocol.BadRequest("decoder.generate: %q is not a llama2.c checkpoint: %v", name, err)
-	}
-	m, err := ck.Model()
-	if err != nil {
-		return nil, protocol.BadRequest("decoder.generate: %q: %v", name, err)
+		return nil, protocol.BadRequest("decoder.generate: %q is not a usable llama2.c checkpoint: %v", name, err)
 	}
 	if int8 {
 		m.Quantize()

@@ -85,7 +85,7 @@ func TestGenerateRejectsBadRequests(t *testing.T) {
 		{"too many steps", ok(GenerateRequest{Steps: 513}), ckpt, "steps 513 is more than the model's seq_len 512"},
 		{"prompt outside the vocabulary", ok(GenerateRequest{Prompt: []int{1, 600}}), ckpt, "prompt token 1 is 600, outside the vocabulary [0, 512)"},
 		{"no model loaded", ok(GenerateRequest{Name: "never-sent"}), nil, `no model "never-sent" is loaded in this worker`},
-		{"not a checkpoint", ok(GenerateRequest{Name: "junk"}), []byte("not a model"), `"junk" is not a llama2.c checkpoint`},
+		{"not a checkpoint", ok(GenerateRequest{Name: "junk"}), []byte("not a model"), `"junk" is not a usable llama2.c checkpoint`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,11 +157,7 @@ func TestRunCParityWithSIMD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ck, err := llama2c.ParseCheckpoint(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ck.Model()
+		m, err := llama2c.LoadModel(data)
 		if err != nil {
 			t.Fatal(err)
 		}
