@@ -64,6 +64,7 @@ type benchModel struct {
 	vocab      int
 	layers     int // decoders: n_layers and kv_dim, for the empty cache
 	kvDim      int
+	quantize   bool // decoders: Go quantizes the .bin to int8 when loading it
 }
 
 // timing is what bench.encode/bench.decode and ort-bench.js return.
@@ -175,9 +176,16 @@ func writeBenchModels(t *testing.T, dir string) []benchModel {
 	benchWriteFile(t, filepath.Join(dir, "stories260K.bin"), stories)
 	rnd := randomLlama(benchDecoderConfig, 2)
 	benchWriteFile(t, filepath.Join(dir, "llama15M.bin"), benchBytes(t, rnd.Write))
-	for _, name := range []string{"stories260K", "llama15M"} {
-		benchPython(t, "llama", filepath.Join(dir, name+".bin"), filepath.Join(dir, name+".onnx"))
+	benchPython(t, "llama", filepath.Join(dir, "stories260K.bin"), filepath.Join(dir, "stories260K.onnx"))
+	// The 15M model also as int8: Go's quantized weights, for ORT's graph.
+	rnd8, err := rnd.Model()
+	if err != nil {
+		t.Fatal(err)
 	}
+	rnd8.Quantize()
+	benchWriteFile(t, filepath.Join(dir, "llama15M-int8.safetensors"), benchBytes(t, rnd8.WriteSafetensors))
+	benchPython(t, "llama", filepath.Join(dir, "llama15M.bin"), filepath.Join(dir, "llama15M.onnx"),
+		filepath.Join(dir, "llama15M-int8.safetensors"), filepath.Join(dir, "llama15M-int8.onnx"))
 
 	v := benchEncoderConfig.VocabSize
 	return []benchModel{
@@ -186,6 +194,8 @@ func writeBenchModels(t *testing.T, dir string) []benchModel {
 		{name: "stories260K", kind: "decode", file: "stories260K.bin", onnx: "stories260K.onnx",
 			vocab: ck.Config.VocabSize, layers: ck.Config.NLayers, kvDim: ck.Config.KVDim()},
 		{name: "llama 15M (random)", kind: "decode", file: "llama15M.bin", onnx: "llama15M.onnx",
+			vocab: benchDecoderConfig.VocabSize, layers: benchDecoderConfig.NLayers, kvDim: benchDecoderConfig.KVDim()},
+		{name: "llama 15M (random) int8", kind: "decode", file: "llama15M.bin", onnx: "llama15M-int8.onnx", quantize: true,
 			vocab: benchDecoderConfig.VocabSize, layers: benchDecoderConfig.NLayers, kvDim: benchDecoderConfig.KVDim()},
 	}
 }
@@ -229,7 +239,7 @@ func benchPayload(m benchModel, config json.RawMessage, iterations int) map[stri
 	if m.kind == "encode" {
 		p["config"], p["sequences"], p["seq_len"] = config, benchSequences, benchSeqLen
 	} else {
-		p["tokens"] = benchTokens
+		p["tokens"], p["quantize"] = benchTokens, m.quantize
 	}
 	return p
 }
@@ -273,9 +283,9 @@ func benchEngine(t *testing.T, tb *tab, m benchModel) (timing, float64) {
   const e = textlab.engine;
   const data = new Uint8Array(await (await fetch("/bench/models/%s")).arrayBuffer());
   const config = %s;
-  await Promise.all(e.workers.map((_, w) => e.call("bench.%s", {name: %q, config, iterations: 0}, {data, worker: w})));
+  await Promise.all(e.workers.map((_, w) => e.call("bench.%s", {name: %q, config, quantize: %v, iterations: 0}, {data, worker: w})));
   return true;
-})()`, m.file, config, m.kind, m.name))
+})()`, m.file, config, m.kind, m.name, m.quantize))
 	payload, _ := json.Marshal(benchPayload(m, nil, benchRepeats))
 	single := benchTiming(t, tb.eval(fmt.Sprintf(`textlab.engine.call("bench.%s", %s)`, m.kind, payload)))
 	t.Logf("browser Go %s, 1 worker: %.2f/s", m.name, single.PerSecond)

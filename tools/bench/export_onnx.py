@@ -17,6 +17,12 @@ Run with Debian's Python (python3-torch, python3-onnx):
         past_k/past_v [n_layers, past, kv_dim]; outputs logits [vocab],
         present_k/present_v [n_layers, past+1, kv_dim].
 
+    /usr/bin/python3 tools/bench/export_onnx.py llama MODEL.bin OUT.onnx INT8.safetensors INT8.onnx
+        also writes INT8.onnx: the same step with every projection as
+        DynamicQuantizeLinear + MatMulInteger with the int8 weights and
+        scales Go's Llama.Quantize made (INT8.safetensors, written by
+        Llama.WriteSafetensors); the classifier stays float32, as in Go.
+
 The networks are built from torch modules (nn.Embedding, nn.Linear,
 nn.LayerNorm) in the same order of operations as core/bert and
 core/decoder, and exported with torch.onnx.export.
@@ -287,10 +293,27 @@ def export_llama(path, out):
                                         "present_k": {1: "present"}, "present_v": {1: "present"}})
 
 
+def quantize_llama(path, onnx_path, int8_safetensors, out):
+    """Write out: the exported decoder step onnx_path with every projection
+    (wq, wk, wv, wo, w1, w2, w3; not the classifier) as MatMulInteger with
+    the int8 weights and scales of Go's Llama.Quantize, read from the
+    safetensors Go wrote (Llama.WriteSafetensors names)."""
+    cfg, W = read_llama2c(path)
+    names = {"wq": "attention.wq", "wk": "attention.wk", "wv": "attention.wv", "wo": "attention.wo",
+             "w1": "feed_forward.w1", "w2": "feed_forward.w2", "w3": "feed_forward.w3"}
+    float_by_name = {}
+    for key, name in names.items():
+        for layer in range(cfg["L"]):
+            float_by_name["layers.%d.%s.weight" % (layer, name)] = W[key][layer]
+    quantize_graph(onnx_path, out, float_by_name, read_safetensors(int8_safetensors))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "bert":
         export_bert(sys.argv[2])
-    elif len(sys.argv) == 4 and sys.argv[1] == "llama":
+    elif len(sys.argv) in (4, 6) and sys.argv[1] == "llama":
         export_llama(sys.argv[2], sys.argv[3])
+        if len(sys.argv) == 6:
+            quantize_llama(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         sys.exit(__doc__)

@@ -61,6 +61,9 @@ type BenchEncodeRequest struct {
 // bytes, the model kept under Name is used.
 type BenchDecodeRequest struct {
 	Name string `json:"name"` // key of the model in this worker; "" means "default"
+	// Quantize converts the model's projections to int8
+	// (decoder.Llama.Quantize) when it is loaded.
+	Quantize bool `json:"quantize"`
 	// Tokens is how many positions one iteration runs, from position 0
 	// with the key/value cache; 0 means 64 (at most the model's SeqLen).
 	Tokens     int `json:"tokens"`
@@ -146,7 +149,7 @@ func registerBench(e *protocol.Engine) {
 		if err := benchCounts(req.Method, in.Tokens, benchMaxTokens, in.Warmup, in.Iterations); err != nil {
 			return nil, err
 		}
-		m, load, err := benchDecoder(in.Name, req.Data)
+		m, load, err := benchDecoder(in.Name, in.Quantize, req.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +224,7 @@ func benchEncoder(in BenchEncodeRequest, data []byte) (*bert.Model, float64, err
 }
 
 // benchDecoder is benchEncoder for llama2.c checkpoints.
-func benchDecoder(name string, data []byte) (*decoder.Llama, float64, error) {
+func benchDecoder(name string, quantize bool, data []byte) (*decoder.Llama, float64, error) {
 	benchModels.mu.Lock()
 	defer benchModels.mu.Unlock()
 	if len(data) == 0 {
@@ -235,6 +238,9 @@ func benchDecoder(name string, data []byte) (*decoder.Llama, float64, error) {
 	m, err := llama2c.LoadModel(data)
 	if err != nil {
 		return nil, 0, fmt.Errorf("bench.decode: loading %q: %w", name, err)
+	}
+	if quantize {
+		m.Quantize()
 	}
 	benchModels.decoder[name] = m
 	return m, time.Since(start).Seconds(), nil
