@@ -2,6 +2,7 @@ package methods
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"math/rand/v2"
@@ -134,26 +135,34 @@ func TestBenchDecode(t *testing.T) {
 		t.Errorf("timing %+v: want 20 items, 3 times, a median and a rate", res)
 	}
 	// The probe is the logits after the last position, as Forward gives them.
-	ck, err := llama2c.ParseCheckpoint(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ck.Model()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logits []float32
-	for pos, id := range benchTokens(20, 40) {
-		logits = m.Forward(id, pos)
-	}
-	for i, v := range res.Probe {
-		if v != logits[i] {
-			t.Errorf("probe[%d] = %g, want %g", i, v, logits[i])
+	checkProbe := func(name string, probe []float32, int8 bool) {
+		m, err := llama2c.LoadModel(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int8 {
+			m.Quantize()
+		}
+		var logits []float32
+		for pos, id := range benchTokens(20, 40) {
+			logits = m.Forward(id, pos)
+		}
+		for i, v := range probe {
+			if v != logits[i] {
+				t.Errorf("%s: probe[%d] = %g, want %g", name, i, v, logits[i])
+			}
 		}
 	}
+	checkProbe("float32", res.Probe, false)
 	again := benchResult(t, benchCall(t, "bench.decode", map[string]any{"name": "tiny", "tokens": 5, "iterations": 2}, nil))
 	if again.LoadSeconds != 0 || again.Items != 5 || len(again.Seconds) != 2 {
 		t.Errorf("reusing the model: %+v", again)
+	}
+	// quantize runs the int8 model: its probe is the int8 model's logits.
+	q := benchResult(t, benchCall(t, "bench.decode", map[string]any{"name": "tiny8", "quantize": true, "tokens": 20, "iterations": 1}, bin))
+	checkProbe("int8", q.Probe, true)
+	if fmt.Sprint(q.Probe) == fmt.Sprint(res.Probe) {
+		t.Error("quantize: the probe equals the float32 model's")
 	}
 }
 
