@@ -98,3 +98,47 @@ func generateNatively(t *testing.T, ckpt []byte, temp, topp float32, seed uint64
 	}
 	return strings.Trim(fmt.Sprint(last.Result.(methods.GenerateResult).IDs), "[]")
 }
+
+// TestEngineWithoutSIMD serves a simd.wasm that does not compile, as a
+// browser without WebAssembly SIMD sees the real one: the engine must start
+// on its Go kernels, say so, and still print run.c's tokens.
+func TestEngineWithoutSIMD(t *testing.T) {
+	app := web.NewHandler(static.FS)
+	mux := http.NewServeMux()
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/simd.wasm") {
+			web.SecurityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/wasm")
+				w.Write([]byte("\x00asm\x01\x00\x00\x00 not a module"))
+			})).ServeHTTP(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	}))
+	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(llamaRef)))))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	tb := openTab(t, srv.URL+"/", 1280, 800)
+	tb.open(srv.URL + "/#about")
+	status := strings.TrimSpace(tb.evalString(`document.querySelector("#engine-status .text").textContent`))
+	if strings.Contains(status, "SIMD") || !strings.HasPrefix(status, "engine ready") {
+		t.Errorf("status line %q: want ready, without SIMD", status)
+	}
+	tb.waitFor(`document.querySelector("[data-rendered-by=engine]") !== null`)
+	if card := tb.evalString(`document.querySelector("[data-rendered-by=engine]").textContent`); !strings.Contains(card, "Go only") {
+		t.Errorf("engine card does not say the Go kernels are in use: %q", card)
+	}
+	tb.screenshot("about-without-simd")
+	want, err := os.ReadFile(filepath.Join(llamaRef, "greedy_256.ids"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tb.evalString(`(async () => {
+  const data = new Uint8Array(await (await fetch("/ref/stories260K.bin")).arrayBuffer());
+  const r = await textlab.engine.call("decoder.generate", {steps: 64, temperature: 0, top_p: 0.9, seed: 1}, {data});
+  return r.ids.join(" ");
+})()`)
+	if expect := strings.Join(strings.Fields(string(want))[:64], " "); got != expect {
+		t.Errorf("greedy without SIMD differs from run.c\n got %s\nwant %s", got, expect)
+	}
+}
