@@ -209,11 +209,49 @@ func RMSNorm(out, x, weight []float32, eps float32) {
 }
 
 // GELU applies the exact (erf) Gaussian error linear unit in place:
-// x·½·(1 + erf(x/√2)), as BERT and torch.nn.GELU() define it.
+// x·Φ(x) = x·½·(1 + erf(x/√2)), as BERT and torch.nn.GELU() define it.
+//
+// Φ comes from a table on [-8, 8] with cubic Hermite interpolation (the
+// table holds Φ and its derivative φ every 1/128, computed with math.Erfc;
+// the interpolation's relative error, about (x/128)⁴/384, stays under
+// float32's), and from math.Erfc outside it. The table keeps
+// float64 work to a few multiplications: math.Erf costs about 50 ns per
+// value under WebAssembly, a quarter of a BERT forward pass.
 func GELU(x []float32) {
 	for i, v := range x {
-		x[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)))
+		f := float64(v)
+		x[i] = float32(f * normalCDF(f))
 	}
+}
+
+// Φ table: phiTable[k] holds Φ(t) and φ(t)/phiSteps for
+// t = phiLo + k/phiSteps.
+const (
+	phiLo    = -8.0
+	phiHi    = 8.0
+	phiSteps = 128
+)
+
+var phiTable = func() [][2]float64 {
+	t := make([][2]float64, int((phiHi-phiLo)*phiSteps)+2)
+	for k := range t {
+		x := phiLo + float64(k)/phiSteps
+		t[k] = [2]float64{0.5 * math.Erfc(-x/math.Sqrt2), math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) / phiSteps}
+	}
+	return t
+}()
+
+// normalCDF returns Φ(x), the standard normal distribution function.
+func normalCDF(x float64) float64 {
+	if !(x >= phiLo && x < phiHi) { // also NaN
+		return 0.5 * math.Erfc(-x/math.Sqrt2)
+	}
+	u := (x - phiLo) * phiSteps
+	k := int(u)
+	s := u - float64(k) // position within the interval, in [0, 1)
+	a, b := phiTable[k], phiTable[k+1]
+	// Cubic Hermite interpolation on [0, 1]: values a[0], b[0], slopes a[1], b[1].
+	return a[0] + s*(a[1]+s*(3*(b[0]-a[0])-2*a[1]-b[1]+s*(2*(a[0]-b[0])+a[1]+b[1])))
 }
 
 // GELUTanh applies GPT-2's tanh approximation of GELU in place.

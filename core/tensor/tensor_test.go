@@ -100,6 +100,39 @@ func TestActivations(t *testing.T) {
 	}
 }
 
+// TestGELUAccuracy compares GELU (tabulated Φ) with x·½·erfc(−x/√2) in
+// float64 on a dense grid over [-12, 12] and at the table's ends: at most
+// one float32 ulp apart. (erfc, not 1 + erf, which cancels for negative x:
+// at x = -12 it gives 0 instead of -2.1e-32.)
+func TestGELUAccuracy(t *testing.T) {
+	var xs []float32
+	for x := -12.0; x <= 12; x += 1.0 / 1031 { // not a multiple of the table step
+		xs = append(xs, float32(x))
+	}
+	xs = append(xs, -8, math.Nextafter32(-8, -9), 8, math.Nextafter32(8, 0), 0, float32(math.Copysign(0, -1)))
+	got := append([]float32(nil), xs...)
+	GELU(got)
+	worst := 0.0
+	for i, v := range xs {
+		f := float64(v)
+		want := float32(0.5 * f * math.Erfc(-f/math.Sqrt2))
+		if got[i] == want {
+			continue
+		}
+		ulp := math.Abs(float64(math.Nextafter32(want, float32(math.Inf(1))) - want))
+		d := math.Abs(float64(got[i]-want)) / ulp
+		worst = max(worst, d)
+		if d > 1 {
+			t.Errorf("GELU(%g) = %g, want %g (%.1f ulps)", v, got[i], want, d)
+		}
+	}
+	t.Logf("%d values, worst %.1f ulp", len(xs), worst)
+	nan := []float32{float32(math.NaN())}
+	if GELU(nan); nan[0] == nan[0] {
+		t.Errorf("GELU(NaN) = %v", nan[0])
+	}
+}
+
 func TestCheckShape(t *testing.T) {
 	tt := New(2, 3)
 	if err := tt.CheckShape("w", 2, 3); err != nil {
