@@ -202,3 +202,23 @@ func TestRunCParityWithSIMD(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulTRowsAgree: a row's results do not depend on the batch it is
+// in (pairs of rows, an odd last row, single outputs all sum alike), so a
+// sequence encodes the same alone or batched.
+func TestMatMulTRowsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n, in, od = 5, 37, 11
+	x, w := randFloats(rng, n*in), randFloats(rng, od*in)
+	all := make([]float32, n*od)
+	MatMulT(all, x, w, n, in, od)
+	one := make([]float32, od)
+	for i := range n {
+		MatMulT(one, x[i*in:(i+1)*in], w, 1, in, od)
+		for j := range one {
+			if math.Float32bits(one[j]) != math.Float32bits(all[i*od+j]) {
+				t.Errorf("row %d, output %d: %g alone, %g in the batch", i, j, one[j], all[i*od+j])
+			}
+		}
+	}
+}
