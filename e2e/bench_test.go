@@ -25,6 +25,7 @@ import (
 	"textlab/core/bert"
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
+	"textlab/internal/runcref"
 	"textlab/static"
 	"textlab/wasm/methods"
 	"textlab/wasm/protocol"
@@ -165,10 +166,7 @@ func writeBenchModels(t *testing.T, dir string) []benchModel {
 	benchWriteFile(t, filepath.Join(encDir, "model-int8.safetensors"), benchBytes(t, enc.WriteSafetensors))
 	benchPython(t, "bert", encDir)
 
-	stories, err := os.ReadFile("../../shared/reference/llama2c/stories260K.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	stories := runcref.Checkpoint(t)
 	ck, err := llama2c.ParseCheckpoint(stories)
 	if err != nil {
 		t.Fatal(err)

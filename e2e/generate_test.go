@@ -7,28 +7,25 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"textlab/internal/runcref"
 	"textlab/static"
 	"textlab/wasm/methods"
 	"textlab/wasm/protocol"
 	"textlab/web"
 )
 
-var llamaRef = filepath.Join("..", "..", "shared", "reference", "llama2c")
-
 // TestGenerateInBrowser runs decoder.generate in Chromium's engine workers,
 // with the SIMD kernels on, on llama2.c's reference checkpoint: float32
-// must print run.c's tokens for greedy and the two seeded top-p runs (the
-// reference outputs in shared/reference/llama2c), and int8 the tokens the
-// same method gives natively, on every worker of the pool.
+// must print run.c's tokens for every reference run (package runcref), and
+// int8 the tokens the same method gives natively, on every worker of the
+// pool.
 func TestGenerateInBrowser(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.NewHandler(static.FS))
-	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(llamaRef)))))
+	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runcref.Dir(t))))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tb := openTab(t, srv.URL+"/", 1280, 800)
@@ -46,38 +43,23 @@ func TestGenerateInBrowser(t *testing.T) {
   }
   return true;
 })()`)
-	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		file       string
-		temp, topp float32
-		seed       uint64
-	}{
-		{"greedy_256.ids", 0, 0.9, 1},
-		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
-		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
-	} {
-		want, err := os.ReadFile(filepath.Join(llamaRef, tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		nativeInt8 := generateNatively(t, ckpt, tc.temp, tc.topp, tc.seed)
+	ckpt := runcref.Checkpoint(t)
+	for _, run := range runcref.Runs {
+		nativeInt8 := generateNatively(t, ckpt, run)
 		for _, int8 := range []bool{false, true} {
-			payload, _ := json.Marshal(map[string]any{"name": "stories", "int8": int8, "steps": 256, "temperature": tc.temp, "top_p": tc.topp, "seed": tc.seed})
+			payload, _ := json.Marshal(map[string]any{"name": "stories", "int8": int8, "steps": runcref.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
 			got := tb.evalString(fmt.Sprintf(`(async () => {
   const e = textlab.engine, out = [];
   for (let w = 0; w < e.size; w++) out.push((await e.call("decoder.generate", %s, {worker: w})).ids.join(" "));
   return out.join("\n");
 })()`, payload))
-			expect, what := strings.Join(strings.Fields(string(want)), " "), "run.c"
+			expect, what := runcref.Join(runcref.IDs(t, run.File)), "run.c"
 			if int8 {
 				expect, what = nativeInt8, "native Go int8"
 			}
 			for w, ids := range strings.Split(got, "\n") {
 				if ids != expect {
-					t.Errorf("%s, int8=%v, worker %d: ids differ from %s\n got %s\nwant %s", tc.file, int8, w, what, ids, expect)
+					t.Errorf("%s, int8=%v, worker %d: ids differ from %s\n got %s\nwant %s", run.File, int8, w, what, ids, expect)
 				}
 			}
 		}
@@ -86,9 +68,9 @@ func TestGenerateInBrowser(t *testing.T) {
 
 // generateNatively runs decoder.generate in the test process (Go kernels)
 // with the int8 model and returns the ids space-separated.
-func generateNatively(t *testing.T, ckpt []byte, temp, topp float32, seed uint64) string {
+func generateNatively(t *testing.T, ckpt []byte, run runcref.Run) string {
 	t.Helper()
-	p, _ := json.Marshal(map[string]any{"name": "native", "int8": true, "steps": 256, "temperature": temp, "top_p": topp, "seed": seed})
+	p, _ := json.Marshal(map[string]any{"name": "native", "int8": true, "steps": runcref.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
 	var last protocol.Message
 	e := protocol.New(func(m protocol.Message) { last = m })
 	methods.Register(e)
@@ -96,7 +78,7 @@ func generateNatively(t *testing.T, ckpt []byte, temp, topp float32, seed uint64
 	if last.Type != "result" {
 		t.Fatalf("native decoder.generate: %+v", last)
 	}
-	return strings.Trim(fmt.Sprint(last.Result.(methods.GenerateResult).IDs), "[]")
+	return runcref.Join(last.Result.(methods.GenerateResult).IDs)
 }
 
 // TestEngineWithoutSIMD serves a simd.wasm that does not compile, as a
@@ -115,7 +97,7 @@ func TestEngineWithoutSIMD(t *testing.T) {
 		}
 		app.ServeHTTP(w, r)
 	}))
-	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(llamaRef)))))
+	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runcref.Dir(t))))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tb := openTab(t, srv.URL+"/", 1280, 800)
@@ -129,16 +111,12 @@ func TestEngineWithoutSIMD(t *testing.T) {
 		t.Errorf("engine card does not say the Go kernels are in use: %q", card)
 	}
 	tb.screenshot("about-without-simd")
-	want, err := os.ReadFile(filepath.Join(llamaRef, "greedy_256.ids"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := tb.evalString(`(async () => {
   const data = new Uint8Array(await (await fetch("/ref/stories260K.bin")).arrayBuffer());
   const r = await textlab.engine.call("decoder.generate", {steps: 64, temperature: 0, top_p: 0.9, seed: 1}, {data});
   return r.ids.join(" ");
 })()`)
-	if expect := strings.Join(strings.Fields(string(want))[:64], " "); got != expect {
-		t.Errorf("greedy without SIMD differs from run.c\n got %s\nwant %s", got, expect)
+	if want := runcref.Join(runcref.IDs(t, "greedy_256.ids")[:64]); got != want {
+		t.Errorf("greedy without SIMD differs from run.c\n got %s\nwant %s", got, want)
 	}
 }

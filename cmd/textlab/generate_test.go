@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,39 +14,26 @@ import (
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
 	"textlab/core/tokenize/bpe"
+	"textlab/internal/runcref"
 )
 
-var llamaRef = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
-
 // TestGenerateReproducesRunC runs the command with run.c's settings for the
-// four reference files (outputs of run.c on stories260K.bin, see
-// shared/reference/README.md) and compares the ids.
+// four reference files (outputs of run.c on stories260K.bin, package
+// runcref) and compares the ids.
 func TestGenerateReproducesRunC(t *testing.T) {
-	model := filepath.Join(llamaRef, "stories260K.bin")
-	tests := []struct {
-		file string
-		args []string
-	}{
-		{"greedy_256.ids", []string{"--temperature", "0"}},
-		{"t0.8_p1.0_s7_256.ids", []string{"--temperature", "0.8", "--top-p", "1.0", "--seed", "7"}},
-		{"t1.0_p0.9_s42_256.ids", []string{"--temperature", "1.0", "--top-p", "0.9", "--seed", "42"}},
-		{"t1.3_p0.5_s1234567_256.ids", []string{"--temperature", "1.3", "--top-p", "0.5", "--seed", "1234567"}},
-	}
-	for _, tt := range tests {
-		want, err := os.ReadFile(filepath.Join(llamaRef, tt.file))
-		if err != nil {
-			t.Fatal(err)
-		}
+	model := runcref.Path(t, "stories260K.bin")
+	for _, ref := range runcref.Runs {
 		var out, errb bytes.Buffer
-		args := append([]string{"generate", "--model", model, "--steps", "256", "--ids"}, tt.args...)
+		args := []string{"generate", "--model", model, "--steps", strconv.Itoa(runcref.Steps), "--ids",
+			"--temperature", fmt.Sprint(ref.Temperature), "--top-p", fmt.Sprint(ref.TopP), "--seed", fmt.Sprint(ref.Seed)}
 		if code := run(args, nil, &out, &errb); code != 0 {
-			t.Fatalf("%s: exit %d: %s", tt.file, code, errb.String())
+			t.Fatalf("%s: exit %d: %s", ref.File, code, errb.String())
 		}
-		if got := strings.Fields(out.String()); strings.Join(got, " ") != strings.Join(strings.Fields(string(want)), " ") {
-			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", tt.file, out.String(), want)
+		if got, want := strings.Join(strings.Fields(out.String()), " "), runcref.Join(runcref.IDs(t, ref.File)); got != want {
+			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", ref.File, got, want)
 		}
 		if strings.Count(out.String(), "\n") != 1 {
-			t.Errorf("%s: output is not one line", tt.file)
+			t.Errorf("%s: output is not one line", ref.File)
 		}
 	}
 }
@@ -147,7 +135,7 @@ func TestGenerateErrors(t *testing.T) {
 		{[]string{"generate", "--model", dir, "--seed", "0"}, 2, "--seed"},
 		{[]string{"generate", "--model", filepath.Join(dir, "missing.bin")}, 1, "missing.bin"},
 		{[]string{"generate", "--model", filepath.Join(dir, "tokenizer.bin"), "--ids"}, 1, "llama2c checkpoint"},
-		{[]string{"generate", "--model", filepath.Join(llamaRef, "stories260K.bin"), "--tokenizer", filepath.Join(llamaRef, "tokenizer.bin")}, 1, "32000 pieces"},
+		{[]string{"generate", "--model", runcref.Path(t, "stories260K.bin"), "--tokenizer", runcref.Path(t, "tokenizer.bin")}, 1, "32000 pieces"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
@@ -288,7 +276,7 @@ func TestGenerateInt8Flag(t *testing.T) {
 // safetensors folder and checks that greedy generation from it still gives
 // run.c's ids (greedy_256.ids, see shared/reference/README.md).
 func TestGenerateLlamaSafetensors(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
+	data, err := os.ReadFile(runcref.Path(t, "stories260K.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +295,7 @@ func TestGenerateLlamaSafetensors(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "config.json"), cj, 0o644)
 	os.WriteFile(filepath.Join(dir, "model.safetensors"), wb.Bytes(), 0o644)
-	want, err := os.ReadFile(filepath.Join(llamaRef, "greedy_256.ids"))
+	want, err := os.ReadFile(runcref.Path(t, "greedy_256.ids"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,35 +4,23 @@ import (
 	"context"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"textlab/core/decoder"
-	"textlab/core/llama2c"
 	"textlab/core/sample"
+	"textlab/internal/runcref"
 )
-
-// ref is the shared reference folder, relative to this package's directory.
-var ref = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
 
 func loadModel(t testing.TB) *decoder.Llama {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(ref, "stories260K.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := llama2c.LoadModel(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return runcref.Model(t)
 }
 
 func readNumbers(t testing.TB, name string) []float64 {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(ref, name))
+	data, err := os.ReadFile(runcref.Path(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,24 +63,11 @@ func TestForwardLogitsBOS(t *testing.T) {
 // rounded functions they agreed for 31 and 35 tokens).
 func TestGenerateMatchesRunC(t *testing.T) {
 	m := loadModel(t)
-	tests := []struct {
-		file       string
-		temp, topp float32
-		seed       uint64
-	}{
-		{"greedy_256.ids", 0, 0.9, 1},
-		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
-		{"t0.8_p1.0_s7_256.ids", 0.8, 1.0, 7},
-		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			var want []int
-			for _, v := range readNumbers(t, tt.file) {
-				want = append(want, int(v))
-			}
-			s := sample.NewRunC(tt.temp, tt.topp, tt.seed)
-			got, err := decoder.Generate(context.Background(), m, nil, 256, s.Sample, nil)
+	for _, run := range runcref.Runs {
+		t.Run(run.File, func(t *testing.T) {
+			want := runcref.IDs(t, run.File)
+			s := sample.NewRunC(run.Temperature, run.TopP, run.Seed)
+			got, err := decoder.Generate(context.Background(), m, nil, runcref.Steps, s.Sample, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

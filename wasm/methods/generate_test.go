@@ -1,65 +1,42 @@
 package methods
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var llamaRef = filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
+	"textlab/internal/runcref"
+)
 
 func f32(v float32) *float32 { return &v }
 
 // TestGenerateReproducesRunC runs decoder.generate with run.c's settings
-// for the reference outputs of run.c on stories260K.bin (see
-// shared/reference/README.md): the ids must be run.c's. The checkpoint is
-// sent once and then used by name, as the page does.
+// for the reference outputs of run.c on stories260K.bin (package runcref):
+// the ids must be run.c's. The checkpoint is sent once and then used by
+// name, as the page does.
 func TestGenerateReproducesRunC(t *testing.T) {
-	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		file       string
-		temp, topp float32
-		seed       uint64
-	}{
-		{"greedy_256.ids", 0, 0.9, 1},
-		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
-		{"t0.8_p1.0_s7_256.ids", 0.8, 1.0, 7},
-		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
-	}
-	for i, tt := range tests {
-		want, err := os.ReadFile(filepath.Join(llamaRef, tt.file))
-		if err != nil {
-			t.Fatal(err)
-		}
+	ckpt := runcref.Checkpoint(t)
+	for i, run := range runcref.Runs {
 		var data []byte
 		if i == 0 {
 			data = ckpt
 		}
-		req := GenerateRequest{Name: "stories", Steps: 256, Temperature: f32(tt.temp), TopP: f32(tt.topp), Seed: tt.seed}
+		req := GenerateRequest{Name: "stories", Steps: runcref.Steps, Temperature: f32(run.Temperature), TopP: f32(run.TopP), Seed: run.Seed}
 		m := benchCall(t, "decoder.generate", req, data)
 		if m.Type != "result" {
-			t.Fatalf("%s: got %+v", tt.file, m)
+			t.Fatalf("%s: got %+v", run.File, m)
 		}
 		res := m.Result.(GenerateResult)
-		if got := strings.Trim(fmt.Sprint(res.IDs), "[]"); got != strings.Join(strings.Fields(string(want)), " ") {
-			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", tt.file, got, want)
+		if got, want := runcref.Join(res.IDs), runcref.Join(runcref.IDs(t, run.File)); got != want {
+			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", run.File, got, want)
 		}
-		if res.Settings["seed"] != tt.seed || res.Settings["top_p"] != tt.topp || res.Stopped != "steps" {
-			t.Errorf("%s: settings %v, stopped %q", tt.file, res.Settings, res.Stopped)
+		if res.Settings["seed"] != run.Seed || res.Settings["top_p"] != run.TopP || res.Stopped != "steps" {
+			t.Errorf("%s: settings %v, stopped %q", run.File, res.Settings, res.Stopped)
 		}
 	}
 }
 
 func TestGenerateRejectsBadRequests(t *testing.T) {
-	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ckpt := runcref.Checkpoint(t)
 	ok := func(r GenerateRequest) GenerateRequest {
 		if r.Temperature == nil {
 			r.Temperature = f32(1)
@@ -100,10 +77,7 @@ func TestGenerateRejectsBadRequests(t *testing.T) {
 // TestGenerateInt8 loads the same checkpoint quantized under the same name:
 // the int8 model is kept apart from the float32 one, and its settings say so.
 func TestGenerateInt8(t *testing.T) {
-	ckpt, err := os.ReadFile(filepath.Join(llamaRef, "stories260K.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ckpt := runcref.Checkpoint(t)
 	req := GenerateRequest{Name: "q", Int8: true, Steps: 32, Temperature: f32(0), TopP: f32(0.9), Seed: 1}
 	m := benchCall(t, "decoder.generate", req, ckpt)
 	if m.Type != "result" {

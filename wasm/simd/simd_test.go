@@ -4,19 +4,15 @@ package simd
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"textlab/core/decoder"
-	"textlab/core/llama2c"
 	"textlab/core/quant"
 	"textlab/core/sample"
 	"textlab/core/tensor"
+	"textlab/internal/runcref"
 )
 
 // The tests run under Node with the kernels loaded (wasm/simd/exec); they
@@ -148,57 +144,33 @@ func TestMatVecIsBitExact(t *testing.T) {
 
 // TestRunCParityWithSIMD generates with llama2.c's sampler on the
 // reference checkpoint with the SIMD kernels installed, float32 and int8:
-// float32 must still print run.c's tokens (shared/reference/llama2c), and
-// int8 the tokens of the Go kernels.
+// float32 must still print run.c's tokens (package runcref, every
+// reference run), and int8 the tokens of the Go kernels.
 func TestRunCParityWithSIMD(t *testing.T) {
-	ref := filepath.Join("..", "..", "..", "shared", "reference", "llama2c")
-	load := func() *decoder.Llama {
-		data, err := os.ReadFile(filepath.Join(ref, "stories260K.bin"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := llama2c.LoadModel(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	m, m8 := load(), load()
+	m, m8 := runcref.Model(t), runcref.Model(t)
 	m8.Quantize()
-	generate := func(m *decoder.Llama, temp, topp float32, seed uint64) []int {
-		s := sample.NewRunC(temp, topp, seed)
-		ids, err := decoder.Generate(context.Background(), m, nil, 256, s.Sample, nil)
+	generate := func(m *decoder.Llama, run runcref.Run) string {
+		s := sample.NewRunC(run.Temperature, run.TopP, run.Seed)
+		ids, err := decoder.Generate(context.Background(), m, nil, runcref.Steps, s.Sample, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ids
+		return runcref.Join(ids)
 	}
-	for _, tc := range []struct {
-		file       string
-		temp, topp float32
-		seed       uint64
-	}{
-		{"t1.0_p0.9_s42_256.ids", 1.0, 0.9, 42},
-		{"t1.3_p0.5_s1234567_256.ids", 1.3, 0.5, 1234567},
-	} {
-		want, err := os.ReadFile(filepath.Join(ref, tc.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		goInt8 := generate(m8, tc.temp, tc.topp, tc.seed)
+	for _, run := range runcref.Runs {
+		goInt8 := generate(m8, run)
 		if !Install() {
 			t.Fatal("Install found no kernels")
 		}
-		got := generate(m, tc.temp, tc.topp, tc.seed)
-		gotInt8 := generate(m8, tc.temp, tc.topp, tc.seed)
+		got, gotInt8 := generate(m, run), generate(m8, run)
 		quant.UseDotRowsKernel(quant.GoDotRows)
 		tensor.UseMatVecKernel(tensor.GoMatVec)
 		tensor.UseMatMulKernel(tensor.GoMatMulT)
-		if fmt.Sprint(got) != "["+strings.Join(strings.Fields(string(want)), " ")+"]" {
-			t.Errorf("%s: float32 with SIMD kernels differs from run.c:\n got %v\nwant %s", tc.file, got, want)
+		if want := runcref.Join(runcref.IDs(t, run.File)); got != want {
+			t.Errorf("%s: float32 with SIMD kernels differs from run.c:\n got %s\nwant %s", run.File, got, want)
 		}
-		if fmt.Sprint(gotInt8) != fmt.Sprint(goInt8) {
-			t.Errorf("%s: int8 with SIMD kernels differs from the Go kernels:\n got %v\nwant %v", tc.file, gotInt8, goInt8)
+		if gotInt8 != goInt8 {
+			t.Errorf("%s: int8 with SIMD kernels differs from the Go kernels:\n got %s\nwant %s", run.File, gotInt8, goInt8)
 		}
 	}
 }
