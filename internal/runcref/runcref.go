@@ -14,6 +14,7 @@ import (
 
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
+	"textlab/internal/reftest"
 )
 
 // Run is one reference generation: run.c on stories260K.bin from BOS with
@@ -40,20 +41,7 @@ const Steps = 256
 // Dir returns shared/reference/llama2c beside the module's checkout.
 func Dir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "reference", "llama2c")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("runcref: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return reftest.Shared(t, "llama2c")
 }
 
 // Path returns the path of a file of the reference folder.
