@@ -2,10 +2,13 @@
 // tests compare against: scikit-learn and PyTorch under Debian's
 // /usr/bin/python3, and npm packages (tools/node_modules) under Node.
 //
-// Tests that use it carry the build tag "ref" and exist only natively:
+// Tests that run a reference program carry the build tag "ref" and exist
+// only natively:
 //
 //	//go:build ref && !js
 //
+// Root and Shared, which only find folders, work in any test (package
+// runcref uses them under js/wasm too).
 // `make test` installs the references (`make deps`) and runs with -tags ref,
 // so a missing reference fails the test run instead of skipping it.
 package reftest
