@@ -160,8 +160,8 @@ type Linear struct {
 
 // forward computes out = W·x + B for one position; xq is int8 scratch at
 // least In long.
-func (l *Linear) forward(out, x []float32, xq []int8) {
-	matmul(out, x, l.W, l.Q, l.In, l.Out, xq)
+func (l *Linear) forward(out, x []float32, xq []int8, acc []int32) {
+	matmul(out, x, l.W, l.Q, l.In, l.Out, xq, acc)
 	tensor.AddInPlace(out, l.B)
 }
 
@@ -208,7 +208,8 @@ type GPT2State struct {
 	// Probs holds the attention probabilities of the latest position,
 	// [n_layer][n_head][pos+1], when RecordAttention is set.
 	Probs [][][]float32
-	XQ    []int8 // [max(n_embd, n_inner)] int8 activations for int8 projections
+	XQ    []int8  // [max(n_embd, n_inner)] int8 activations for int8 projections
+	Acc   []int32 // [64] int32 sums of a block of rows, for int8 projections
 }
 
 // GPT2 is a GPT-2 style decoder: LayerNorm before each sub-layer, learned
@@ -240,7 +241,7 @@ func NewGPT2(cfg GPT2Config, w GPT2Weights) (*GPT2, error) {
 	return &GPT2{Config: cfg, Weights: w, State: GPT2State{
 		X: make([]float32, d), XB: make([]float32, d), XB2: make([]float32, d),
 		QKV: make([]float32, 3*d), HB: make([]float32, inner),
-		Logits: make([]float32, cfg.VocabSize), XQ: make([]int8, max(d, inner)),
+		Logits: make([]float32, cfg.VocabSize), XQ: make([]int8, max(d, inner)), Acc: make([]int32, int8Block),
 	}}, nil
 }
 
@@ -362,7 +363,7 @@ func (m *GPT2) Forward(token, pos int) []float32 {
 		// LayerNorm before attention (ln_1).
 		tensor.LayerNorm(s.XB, s.X, lw.LN1.Weight, lw.LN1.Bias, eps)
 		// q, k, v in one projection (c_attn); k and v go into the cache at pos.
-		lw.Attn.forward(s.QKV, s.XB, s.XQ)
+		lw.Attn.forward(s.QKV, s.XB, s.XQ, s.Acc)
 		q := s.QKV[:dim]
 		copy(s.KeyCache[loff:loff+dim], s.QKV[dim:2*dim])
 		copy(s.ValueCache[loff:loff+dim], s.QKV[2*dim:])
@@ -390,15 +391,15 @@ func (m *GPT2) Forward(token, pos int) []float32 {
 			}
 		}
 		// Output projection of the attention (attn.c_proj).
-		lw.AttnProj.forward(s.XB2, s.XB, s.XQ)
+		lw.AttnProj.forward(s.XB2, s.XB, s.XQ, s.Acc)
 		// Residual connection.
 		tensor.AddInPlace(s.X, s.XB2)
 		// LayerNorm before the feed-forward layer (ln_2).
 		tensor.LayerNorm(s.XB, s.X, lw.LN2.Weight, lw.LN2.Bias, eps)
 		// Feed-forward: c_proj(gelu_tanh(c_fc(x))).
-		lw.FC.forward(s.HB, s.XB, s.XQ)
+		lw.FC.forward(s.HB, s.XB, s.XQ, s.Acc)
 		tensor.GELUTanh(s.HB)
-		lw.Proj.forward(s.XB2, s.HB, s.XQ)
+		lw.Proj.forward(s.XB2, s.HB, s.XQ, s.Acc)
 		// Residual connection.
 		tensor.AddInPlace(s.X, s.XB2)
 	}

@@ -21,16 +21,19 @@ import (
 // with its own scale before every product, and the products accumulate in
 // int32.
 
+// int8Block is how many rows matmulInt8 sums per quant.DotRows call.
+const int8Block = 64
+
 // matmulInt8 computes out = W·x for the int8 matrix q ([d][n]): x is
 // quantized into xq with one scale, each row's int32 dot product
-// (quant.DotRows, 64 rows per call) is scaled back by both scales.
-func matmulInt8(out, x []float32, q *quant.Matrix, xq []int8) {
+// (quant.DotRows, int8Block rows per call, into acc) is scaled back by both
+// scales.
+func matmulInt8(out, x []float32, q *quant.Matrix, xq []int8, acc []int32) {
 	n := q.Cols
 	xq = xq[:n]
 	sx := quant.QuantizeRow(xq, x[:n])
-	var acc [64]int32
-	for r := 0; r < q.Rows; r += len(acc) {
-		block := acc[:min(len(acc), q.Rows-r)]
+	for r := 0; r < q.Rows; r += int8Block {
+		block := acc[:min(int8Block, q.Rows-r)]
 		quant.DotRows(block, xq, q.Data[r*n:])
 		for i, a := range block {
 			out[r+i] = float32(a) * sx * q.Scales[r+i]

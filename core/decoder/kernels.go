@@ -14,11 +14,12 @@ import (
 // last bit.
 
 // matmul computes out = W·x for W of shape [d][n]: with the float32 w, or,
-// when q is not nil, with the int8 q and x quantized into the scratch xq
-// (at least n long), as matmulInt8 does.
-func matmul(out, x, w []float32, q *quant.Matrix, n, d int, xq []int8) {
+// when q is not nil, with the int8 q, x quantized into the scratch xq (at
+// least n long) and the row sums in the scratch acc (int8Block long), as
+// matmulInt8 does.
+func matmul(out, x, w []float32, q *quant.Matrix, n, d int, xq []int8, acc []int32) {
 	if q != nil {
-		matmulInt8(out, x, q, xq)
+		matmulInt8(out, x, q, xq, acc)
 		return
 	}
 	tensor.MatVec(out, w, x, d, n)

@@ -175,6 +175,7 @@ type RunState struct {
 	Att    []float32 // [pos+1] attention scores, then probabilities, of the head being computed
 	Logits []float32 // [vocab] output logits
 	XQ     []int8    // [max(dim, hidden_dim)] int8 activations for int8 projections
+	Acc    []int32   // [64] int32 sums of a block of rows, for int8 projections
 	// KeyCache and ValueCache are [position][n_layers][kv_dim]: position
 	// first (not layer first, as in llama2.c) so the cache grows with the
 	// sequence instead of being allocated for SeqLen up front.
@@ -189,6 +190,7 @@ func newRunState(c LlamaConfig) RunState {
 		X: make([]float32, c.Dim), XB: make([]float32, c.Dim), XB2: make([]float32, c.Dim),
 		HB: make([]float32, c.HiddenDim), HB2: make([]float32, c.HiddenDim),
 		Q: make([]float32, c.Dim), Logits: make([]float32, c.VocabSize), XQ: make([]int8, max(c.Dim, c.HiddenDim)),
+		Acc: make([]int32, int8Block),
 	}
 }
 
@@ -272,9 +274,9 @@ func (m *Llama) Forward(token, pos int) []float32 {
 		// Attention RMSNorm.
 		rmsnorm(s.XB, s.X, lw.RMSAtt)
 		// q, k, v projections; k and v go straight into the cache at pos.
-		matmul(s.Q, s.XB, lw.Wq, q8.Wq, dim, dim, s.XQ)
-		matmul(k, s.XB, lw.Wk, q8.Wk, dim, kvDim, s.XQ)
-		matmul(v, s.XB, lw.Wv, q8.Wv, dim, kvDim, s.XQ)
+		matmul(s.Q, s.XB, lw.Wq, q8.Wq, dim, dim, s.XQ, s.Acc)
+		matmul(k, s.XB, lw.Wk, q8.Wk, dim, kvDim, s.XQ, s.Acc)
+		matmul(v, s.XB, lw.Wv, q8.Wv, dim, kvDim, s.XQ, s.Acc)
 		// RoPE: rotate each (even, odd) pair of q and k by pos·10000^(-i/head_size).
 		rope(s.Q, k, pos, headSize)
 		// Grouped-query attention of each head over positions 0..pos.
@@ -305,7 +307,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 			}
 		}
 		// Output projection of the attention.
-		matmul(s.XB2, s.XB, lw.Wo, q8.Wo, dim, dim, s.XQ)
+		matmul(s.XB2, s.XB, lw.Wo, q8.Wo, dim, dim, s.XQ, s.Acc)
 		// Residual connection.
 		for i := range s.X {
 			s.X[i] += s.XB2[i]
@@ -313,12 +315,12 @@ func (m *Llama) Forward(token, pos int) []float32 {
 		// Feed-forward RMSNorm.
 		rmsnorm(s.XB, s.X, lw.RMSFFN)
 		// SwiGLU feed-forward: w2 · (silu(w1·x) ⊙ (w3·x)).
-		matmul(s.HB, s.XB, lw.W1, q8.W1, dim, hidden, s.XQ)
-		matmul(s.HB2, s.XB, lw.W3, q8.W3, dim, hidden, s.XQ)
+		matmul(s.HB, s.XB, lw.W1, q8.W1, dim, hidden, s.XQ, s.Acc)
+		matmul(s.HB2, s.XB, lw.W3, q8.W3, dim, hidden, s.XQ, s.Acc)
 		for i, val := range s.HB {
 			s.HB[i] = silu(val) * s.HB2[i]
 		}
-		matmul(s.XB, s.HB, lw.W2, q8.W2, hidden, dim, s.XQ)
+		matmul(s.XB, s.HB, lw.W2, q8.W2, hidden, dim, s.XQ, s.Acc)
 		// Residual connection.
 		for i := range s.X {
 			s.X[i] += s.XB[i]
@@ -328,7 +330,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 	// Final RMSNorm.
 	rmsnorm(s.X, s.X, w.RMSFinal)
 	// Classifier into logits.
-	matmul(s.Logits, s.X, w.Classifier, nil, dim, c.VocabSize, nil)
+	matmul(s.Logits, s.X, w.Classifier, nil, dim, c.VocabSize, nil, nil)
 	return s.Logits
 }
 

@@ -79,9 +79,28 @@ func MatVec(out, w, x []float32, rows, cols int) {
 
 var matVec = GoMatVec
 
-// GoMatVec is the Go kernel behind MatVec.
+// GoMatVec is the Go kernel behind MatVec. It runs four rows at a time, one
+// sum per row, each still in column order: four independent additions per
+// step instead of one chain keep the processor busy, and the results are
+// Dot's bit for bit.
 func GoMatVec(out, w, x []float32, rows, cols int) {
-	for r := 0; r < rows; r++ {
+	x = x[:cols]
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		w0 := w[r*cols : (r+1)*cols : (r+1)*cols]
+		w1 := w[(r+1)*cols : (r+2)*cols : (r+2)*cols]
+		w2 := w[(r+2)*cols : (r+3)*cols : (r+3)*cols]
+		w3 := w[(r+3)*cols : (r+4)*cols : (r+4)*cols]
+		var s0, s1, s2, s3 float32
+		for c, v := range x {
+			s0 += v * w0[c]
+			s1 += v * w1[c]
+			s2 += v * w2[c]
+			s3 += v * w3[c]
+		}
+		out[r], out[r+1], out[r+2], out[r+3] = s0, s1, s2, s3
+	}
+	for ; r < rows; r++ {
 		out[r] = Dot(x, w[r*cols:(r+1)*cols])
 	}
 }

@@ -142,3 +142,26 @@ func TestCheckShape(t *testing.T) {
 		t.Fatal("wrong shape accepted")
 	}
 }
+
+// TestMatVecMatchesDot: MatVec's four-row kernel gives each row's Dot bit
+// for bit (the order of every sum is the same), for row counts around the
+// blocks of four.
+func TestMatVecMatchesDot(t *testing.T) {
+	for _, rows := range []int{1, 3, 4, 5, 8, 13} {
+		const cols = 37
+		w, x := make([]float32, rows*cols), make([]float32, cols)
+		for i := range w {
+			w[i] = float32(math.Sin(float64(i))) * float32(math.Exp2(float64(i%21-10)))
+		}
+		for i := range x {
+			x[i] = float32(math.Cos(float64(i)))
+		}
+		out := make([]float32, rows)
+		MatVec(out, w, x, rows, cols)
+		for r := range rows {
+			if want := Dot(x, w[r*cols:(r+1)*cols]); math.Float32bits(out[r]) != math.Float32bits(want) {
+				t.Errorf("%d rows, row %d: %g, Dot %g", rows, r, out[r], want)
+			}
+		}
+	}
+}
