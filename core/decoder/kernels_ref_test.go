@@ -1,4 +1,7 @@
-//go:build ref && !js
+//go:build ref && !js && amd64
+
+// x86-64 only, as llama2.c parity is: glibc on other processors computes
+// powf by other instructions.
 
 package decoder
 

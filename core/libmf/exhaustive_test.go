@@ -1,4 +1,4 @@
-//go:build exhaustive && !js
+//go:build exhaustive && !js && amd64
 
 package libmf
 
