@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"textlab/core/bert"
@@ -21,12 +20,11 @@ import (
 // that name, so engine.map can fan timed work out over a pool whose
 // workers were loaded once each.
 
-// benchModels holds the models loaded by the bench methods, by name.
-var benchModels = struct {
-	mu      sync.Mutex
-	encoder map[string]*bert.Model
-	decoder map[string]*decoder.Llama
-}{encoder: map[string]*bert.Model{}, decoder: map[string]*decoder.Llama{}}
+// The models loaded by the bench methods, by name.
+var (
+	benchEncoders namedModels[*bert.Model]
+	benchDecoders namedModels[*decoder.Llama]
+)
 
 // Limits on what one bench call may ask for.
 const (
@@ -199,51 +197,37 @@ func benchCounts(method string, items, maxItems, warmup, iterations int) error {
 // when data is empty, returns the one kept under in.Name. It also returns
 // the seconds loading took.
 func benchEncoder(in BenchEncodeRequest, data []byte) (*bert.Model, float64, error) {
-	benchModels.mu.Lock()
-	defer benchModels.mu.Unlock()
-	if len(data) == 0 {
-		m := benchModels.encoder[in.Name]
-		if m == nil {
-			return nil, 0, protocol.BadRequest("bench.encode: no encoder %q is loaded in this worker; send its model.safetensors with the call", in.Name)
+	return benchEncoders.get(in.Name, data, func(data []byte) (*bert.Model, error) {
+		if len(in.Config) == 0 {
+			return nil, protocol.BadRequest("bench.encode: loading %q needs its config.json in the payload's config", in.Name)
 		}
-		return m, 0, nil
-	}
-	if len(in.Config) == 0 {
-		return nil, 0, protocol.BadRequest("bench.encode: loading %q needs its config.json in the payload's config", in.Name)
-	}
-	start := time.Now()
-	m, err := bert.Load(in.Config, data)
-	if err != nil {
-		return nil, 0, fmt.Errorf("bench.encode: loading %q: %w", in.Name, err)
-	}
-	if in.Quantize && m.Config.Quantization == "" {
-		m.Quantize()
-	}
-	benchModels.encoder[in.Name] = m
-	return m, time.Since(start).Seconds(), nil
+		m, err := bert.Load(in.Config, data)
+		if err != nil {
+			return nil, fmt.Errorf("bench.encode: loading %q: %w", in.Name, err)
+		}
+		if in.Quantize && m.Config.Quantization == "" {
+			m.Quantize()
+		}
+		return m, nil
+	}, func() error {
+		return protocol.BadRequest("bench.encode: no encoder %q is loaded in this worker; send its model.safetensors with the call", in.Name)
+	})
 }
 
 // benchDecoder is benchEncoder for llama2.c checkpoints.
 func benchDecoder(name string, quantize bool, data []byte) (*decoder.Llama, float64, error) {
-	benchModels.mu.Lock()
-	defer benchModels.mu.Unlock()
-	if len(data) == 0 {
-		m := benchModels.decoder[name]
-		if m == nil {
-			return nil, 0, protocol.BadRequest("bench.decode: no decoder %q is loaded in this worker; send its llama2.c .bin with the call", name)
+	return benchDecoders.get(name, data, func(data []byte) (*decoder.Llama, error) {
+		m, err := llama2c.LoadModel(data)
+		if err != nil {
+			return nil, fmt.Errorf("bench.decode: loading %q: %w", name, err)
 		}
-		return m, 0, nil
-	}
-	start := time.Now()
-	m, err := llama2c.LoadModel(data)
-	if err != nil {
-		return nil, 0, fmt.Errorf("bench.decode: loading %q: %w", name, err)
-	}
-	if quantize {
-		m.Quantize()
-	}
-	benchModels.decoder[name] = m
-	return m, time.Since(start).Seconds(), nil
+		if quantize {
+			m.Quantize()
+		}
+		return m, nil
+	}, func() error {
+		return protocol.BadRequest("bench.decode: no decoder %q is loaded in this worker; send its llama2.c .bin with the call", name)
+	})
 }
 
 // benchTokens returns the token ids the benchmarks feed a model: n ids

@@ -94,7 +94,7 @@ func TestBenchEncode(t *testing.T) {
 	if diff == 0 || diff > 0.2 {
 		t.Errorf("int8 probe differs from float32 by %g: want a small, non-zero difference", diff)
 	}
-	if benchModels.encoder["tiny-int8"].Layers[0].Query.Q == nil {
+	if benchEncoders.m["tiny-int8"].Layers[0].Query.Q == nil {
 		t.Error("quantize: the kept model is not int8")
 	}
 }

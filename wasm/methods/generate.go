@@ -3,7 +3,6 @@ package methods
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
@@ -39,10 +38,9 @@ type GenerateResult struct {
 	Stopped  string         `json:"stopped"`  // "steps" or "bos"
 }
 
-var generateModels = struct {
-	sync.Mutex
-	m map[string]*decoder.Llama
-}{m: map[string]*decoder.Llama{}}
+// generateModels holds the models decoder.generate loaded, by name (the
+// int8 ones under the name plus "\x00int8").
+var generateModels namedModels[*decoder.Llama]
 
 func registerGenerate(e *protocol.Engine) {
 	// decoder.generate continues a prompt with a llama2.c checkpoint and
@@ -111,26 +109,21 @@ func registerGenerate(e *protocol.Engine) {
 // generateModel returns the worker's model called name, loading it from
 // data when data is given (and quantizing it when int8 is set).
 func generateModel(name string, int8 bool, data []byte) (*decoder.Llama, error) {
-	generateModels.Lock()
-	defer generateModels.Unlock()
 	key := name
 	if int8 {
 		key += "\x00int8"
 	}
-	if len(data) == 0 {
-		m := generateModels.m[key]
-		if m == nil {
-			return nil, protocol.BadRequest("decoder.generate: no model %q is loaded in this worker; send its llama2.c .bin with the call", name)
+	m, _, err := generateModels.get(key, data, func(data []byte) (*decoder.Llama, error) {
+		m, err := llama2c.LoadModel(data)
+		if err != nil {
+			return nil, protocol.BadRequest("decoder.generate: %q is not a usable llama2.c checkpoint: %v", name, err)
+		}
+		if int8 {
+			m.Quantize()
 		}
 		return m, nil
-	}
-	m, err := llama2c.LoadModel(data)
-	if err != nil {
-		return nil, protocol.BadRequest("decoder.generate: %q is not a usable llama2.c checkpoint: %v", name, err)
-	}
-	if int8 {
-		m.Quantize()
-	}
-	generateModels.m[key] = m
-	return m, nil
+	}, func() error {
+		return protocol.BadRequest("decoder.generate: no model %q is loaded in this worker; send its llama2.c .bin with the call", name)
+	})
+	return m, err
 }
