@@ -375,7 +375,7 @@ func (m *GPT2) Forward(token, pos int) []float32 {
 				off := t*stride + l*dim + h*headSize
 				att[t] = tensor.Dot(qh, s.KeyCache[off:off+headSize]) * scale
 			}
-			softmax(att)
+			tensor.Softmax(att)
 			if m.RecordAttention {
 				copy(s.Probs[l][h], att)
 			}

@@ -72,7 +72,7 @@ func (s *RunC) Sample(logits []float32) int {
 	for i := range s.probs {
 		s.probs[i] /= s.Temperature
 	}
-	softmax(s.probs)
+	tensor.Softmax(s.probs)
 	coin := s.rng.Float32()
 	if s.TopP <= 0 || s.TopP >= 1 {
 		return sampleMult(s.probs, coin)
@@ -89,11 +89,6 @@ func argmax(x []float32) int {
 		}
 	}
 	return best
-}
-
-// softmax replaces x with softmax(x) in float32, as run.c computes it.
-func softmax(x []float32) {
-	tensor.Softmax(x)
 }
 
 // sampleMult returns the first index whose cumulative probability exceeds

@@ -3,6 +3,8 @@ package sample
 import (
 	"math"
 	"sort"
+
+	"textlab/core/tensor"
 )
 
 // Config sets the teaching sampler's filters. The zero value is greedy
@@ -71,7 +73,7 @@ func (s *Sampler) Step(logits []float32) Step {
 	for i, v := range logits {
 		probs[i] = float32(float64(v) / t)
 	}
-	softmax(probs)
+	tensor.Softmax(probs)
 	st := Step{Stages: []Stage{stage("softmax", probs)}}
 	if s.cfg.Temperature <= 0 {
 		best := argmax(probs)
