@@ -30,11 +30,6 @@ func rmsnorm(out, x, weight []float32) {
 	tensor.RMSNorm(out, x, weight, 1e-5)
 }
 
-// softmax replaces x with its softmax, as run.c computes it.
-func softmax(x []float32) {
-	tensor.Softmax(x)
-}
-
 // silu returns x·σ(x) as run.c computes it.
 func silu(x float32) float32 {
 	return x * (1 / (1 + libm.Exp(-x)))
@@ -44,14 +39,26 @@ func silu(x float32) float32 {
 // the one x86-64 processors with FMA run.
 var libm = libmf.FMA
 
+// ropeAngles writes into cs, for the pairs (2i, 2i+1) of one head
+// (len(cs) = head_size), the cosine and sine of the angle
+// pos · 10000^(-2i/head_size), as run.c computes them. They are the same
+// for every head and layer at one position, so Forward computes them once.
+func ropeAngles(cs []float32, pos int) {
+	headSize := len(cs)
+	for i := 0; i < headSize; i += 2 {
+		val := float32(pos) * ropeFreq(i, headSize)
+		cs[i], cs[i+1] = libm.Cos(val), libm.Sin(val)
+	}
+}
+
 // rope applies llama2.c's rotary position embedding in place: each pair
-// (2i, 2i+1) of every head of q, and of k where k reaches, is rotated by the
-// angle pos · 10000^(-(2i mod head_size)/head_size).
-func rope(q, k []float32, pos, headSize int) {
+// (2i, 2i+1) of every head of q, and of k where k reaches, is rotated by
+// the angle whose cosine and sine ropeAngles put in cs.
+func rope(q, k, cs []float32) {
+	headSize := len(cs)
 	for i := 0; i < len(q); i += 2 {
-		val := float32(pos) * ropeFreq(i%headSize, headSize)
-		fcr := libm.Cos(val)
-		fci := libm.Sin(val)
+		j := i % headSize
+		fcr, fci := cs[j], cs[j+1]
 		rotate(q, i, fcr, fci)
 		if i < len(k) {
 			rotate(k, i, fcr, fci)

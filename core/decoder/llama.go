@@ -26,6 +26,7 @@ import (
 	"math"
 
 	"textlab/core/quant"
+	"textlab/core/tensor"
 )
 
 // LlamaConfig holds the hyper-parameters of a Llama model, as llama2.c's
@@ -176,6 +177,7 @@ type RunState struct {
 	Logits []float32 // [vocab] output logits
 	XQ     []int8    // [max(dim, hidden_dim)] int8 activations for int8 projections
 	Acc    []int32   // [64] int32 sums of a block of rows, for int8 projections
+	RoPE   []float32 // [head_size] cos, sin of the rotary angles of the current position, pair by pair
 	// KeyCache and ValueCache are [position][n_layers][kv_dim]: position
 	// first (not layer first, as in llama2.c) so the cache grows with the
 	// sequence instead of being allocated for SeqLen up front.
@@ -190,7 +192,7 @@ func newRunState(c LlamaConfig) RunState {
 		X: make([]float32, c.Dim), XB: make([]float32, c.Dim), XB2: make([]float32, c.Dim),
 		HB: make([]float32, c.HiddenDim), HB2: make([]float32, c.HiddenDim),
 		Q: make([]float32, c.Dim), Logits: make([]float32, c.VocabSize), XQ: make([]int8, max(c.Dim, c.HiddenDim)),
-		Acc: make([]int32, int8Block),
+		Acc: make([]int32, int8Block), RoPE: make([]float32, c.HeadSize()),
 	}
 }
 
@@ -263,6 +265,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 
 	// Embed: copy the token's row of the embedding table into x.
 	copy(s.X, w.TokenEmbedding[token*dim:(token+1)*dim])
+	ropeAngles(s.RoPE, pos)
 
 	for l := range w.Layers {
 		lw := &w.Layers[l]
@@ -278,7 +281,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 		matmul(k, s.XB, lw.Wk, q8.Wk, dim, kvDim, s.XQ, s.Acc)
 		matmul(v, s.XB, lw.Wv, q8.Wv, dim, kvDim, s.XQ, s.Acc)
 		// RoPE: rotate each (even, odd) pair of q and k by pos·10000^(-i/head_size).
-		rope(s.Q, k, pos, headSize)
+		rope(s.Q, k, s.RoPE)
 		// Grouped-query attention of each head over positions 0..pos.
 		for h := 0; h < c.NHeads; h++ {
 			q := s.Q[h*headSize : (h+1)*headSize]
@@ -292,7 +295,7 @@ func (m *Llama) Forward(token, pos int) []float32 {
 				}
 				att[t] = score / float32(math.Sqrt(float64(headSize)))
 			}
-			softmax(att)
+			tensor.Softmax(att)
 			if m.RecordAttention {
 				copy(s.Probs[l][h], att)
 			}
