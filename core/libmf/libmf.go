@@ -104,31 +104,35 @@ var exp2Table = func() (t [expN]uint64) {
 	return t
 }()
 
-// exp2Frac returns 2^(i/n) correctly rounded to float64, for 0 ≤ i < n,
-// found as the float64 nearest the n-th root of 2^i by bisection on big
-// floats.
+// exp2Frac returns 2^(i/n) correctly rounded to float64, for 0 ≤ i < n
+// and n a power of two. It starts from math.Exp2 (within an ulp) and moves
+// to a neighbour while the exact value lies outside the candidate's
+// rounding interval, found by raising the interval's ends to the n-th power
+// exactly (by squaring, in big floats wide enough for every bit).
 func exp2Frac(i, n int) float64 {
-	const prec = 200
-	target := new(big.Float).SetPrec(prec).SetMantExp(big.NewFloat(1), i) // 2^i
-	lo, hi := big.NewFloat(1).SetPrec(prec), big.NewFloat(2).SetPrec(prec)
-	pow := func(x *big.Float) *big.Float {
-		p := new(big.Float).SetPrec(prec).SetInt64(1)
-		for range n {
-			p.Mul(p, x)
+	target := new(big.Float).SetMantExp(big.NewFloat(1), i) // 2^i, exact
+	// pow returns ((a+b)/2)^n exactly: 54 bits, squared log2(n) times.
+	pow := func(a, b float64) *big.Float {
+		x := new(big.Float).SetPrec(uint(54 * n)).SetFloat64(a)
+		x.Add(x, big.NewFloat(b))
+		x.Quo(x, big.NewFloat(2))
+		for k := n; k > 1; k /= 2 {
+			x.Mul(x, x)
 		}
-		return p
+		return x
 	}
-	for range prec - 10 {
-		mid := new(big.Float).SetPrec(prec).Add(lo, hi)
-		mid.Quo(mid, big.NewFloat(2))
-		if pow(mid).Cmp(target) <= 0 {
-			lo = mid
-		} else {
-			hi = mid
+	f := math.Exp2(float64(i) / float64(n))
+	for {
+		down, up := math.Nextafter(f, 0), math.Nextafter(f, 2)
+		switch {
+		case pow(down, f).Cmp(target) > 0:
+			f = down
+		case pow(f, up).Cmp(target) < 0:
+			f = up
+		default:
+			return f
 		}
 	}
-	f, _ := lo.Float64() // rounds to nearest even
-	return f
 }
 
 // Exp returns e^x with the bits glibc's expf gives.
