@@ -1,0 +1,65 @@
+//go:build !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run gen_amd64.go
+
+// kernelAVX512 uses a 14×32 block of C: 28 zmm accumulators, two for the
+// row of B, two for broadcasts of A.
+var kernelAVX512 = &kernel{
+	name: "avx512", mr: 14, nr: 32, kc: 256, nc: 512,
+	micro: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
+		_, _, _ = a[14*kc-1], b[32*kc-1], c[13*ldc+31]
+		kernAVX512_14x32(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	},
+	packT: packTAVX,
+}
+
+// kernelAVX2 uses a 6×16 block of C: 12 ymm accumulators, two for the row
+// of B, two for broadcasts of A.
+var kernelAVX2 = &kernel{
+	name: "avx2", mr: 6, nr: 16, kc: 256, nc: 512,
+	micro: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
+		_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
+		kernAVX2_6x16(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	},
+	packT: packTAVX,
+}
+
+func init() {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		kernels = append([]*kernel{kernelAVX2}, kernels...)
+		if cpu.X86.HasAVX512F {
+			kernels = append([]*kernel{kernelAVX512}, kernels...)
+		}
+	}
+	active = kernels[0]
+}
+
+// packTAVX is packT with 8×8 transposes in AVX registers. Groups of 8 rows
+// go from the last to the first, so that when w is not a multiple of 8 the
+// zeros a partial group writes into the next column's first rows are
+// overwritten by the full group written after it.
+func packTAVX(dst []float32, w int, src []float32, lds, rows, cols int) {
+	c8 := cols &^ 7
+	if c8 > 0 {
+		last := (w - 1) &^ 7
+		_ = dst[(c8-1)*w+last+7] // the furthest transpose8 writes
+		for g := last; g >= 0; g -= 8 {
+			r := min(8, max(0, rows-g))
+			if r > 0 {
+				_ = src[(g+r-1)*lds+c8-1]
+			}
+			transpose8(&dst[g], w, &src[min(g, max(rows-1, 0))*lds], lds, r, c8/8)
+		}
+	}
+	for p := c8; p < cols; p++ {
+		d := dst[p*w : p*w+w]
+		for i := 0; i < rows; i++ {
+			d[i] = src[i*lds+p]
+		}
+		clear(d[rows:])
+	}
+}
