@@ -6,7 +6,7 @@ PORT ?= 8080
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 .PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
-	bench-deps test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench clean
+	bench-deps bench-engine test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench clean
 
 all: build
 
@@ -67,6 +67,7 @@ test-lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go') ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags ref ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./core/... ./wasm/... ./web/...
+	GOOS=js GOARCH=wasm $(GO) vet -tags bench ./wasm
 
 test-unit:
 	$(GO) test -tags ref -count=1 ./...
@@ -102,7 +103,13 @@ fuzz:
 bench-deps: deps
 	@if [ ! -d tools/bench/node_modules ]; then cd tools/bench && npm ci --no-audit --no-fund; fi
 
-bench: build bench-deps
+# bench-engine builds the engine with the benchmark methods (bench.encode,
+# bench.decode, bench.classic), which the production engine leaves out.
+bench-engine: generate
+	mkdir -p build
+	GOOS=js GOARCH=wasm $(GO) build -tags bench -trimpath -ldflags=-s -o build/engine-bench.wasm ./wasm
+
+bench: build bench-engine bench-deps
 	$(GO) test -run XXX -bench . -benchtime 3x ./core/...
 	$(GO) test -tags 'browser bench' -count=1 -run 'Bench' -v ./e2e/
 

@@ -16,7 +16,7 @@ import (
 
 	"textlab/core/dataset"
 	"textlab/core/pipeline"
-	"textlab/wasm/methods"
+	"textlab/wasm/bench"
 	"textlab/wasm/protocol"
 )
 
@@ -70,7 +70,7 @@ func TestBenchClassic(t *testing.T) {
 		t.Logf("%s: native Go %.3f s, scikit-learn %.3f s (fastest)", m, native[m][0], sk[m][0])
 	}
 
-	app := benchTab(t, startApp(t))
+	app := benchTab(t, startBenchApp(t))
 	app.waitFor(`document.body.dataset.engine === "ready"`)
 	for _, m := range models {
 		js := fmt.Sprintf(`(async () => {
@@ -137,12 +137,12 @@ func benchClassicNative(t *testing.T, raw []byte, model string) []float64 {
 	payload, _ := json.Marshal(map[string]any{"model": model, "features": "tfidf", "repeats": benchClassicRepeats})
 	var last protocol.Message
 	e := protocol.New(func(msg protocol.Message) { last = msg })
-	methods.Register(e)
+	bench.Register(e)
 	e.Serve(protocol.Request{ID: 1, Method: "bench.classic", Payload: payload, Data: raw})
 	if last.Type != "result" {
 		t.Fatalf("native %s: %+v", model, last.Error)
 	}
-	secs := append([]float64(nil), last.Result.(methods.BenchClassicResult).FitSeconds...)
+	secs := append([]float64(nil), last.Result.(bench.BenchClassicResult).FitSeconds...)
 	sort.Float64s(secs)
 	return secs
 }

@@ -26,8 +26,7 @@ import (
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
 	"textlab/internal/runcref"
-	"textlab/static"
-	"textlab/wasm/methods"
+	"textlab/wasm/bench"
 	"textlab/wasm/protocol"
 	"textlab/web"
 )
@@ -258,7 +257,7 @@ func benchNative(t *testing.T, dir string, m benchModel) timing {
 	payload, _ := json.Marshal(benchPayload(m, config, benchRepeats))
 	var last protocol.Message
 	e := protocol.New(func(msg protocol.Message) { last = msg })
-	methods.Register(e)
+	bench.Register(e)
 	e.Serve(protocol.Request{ID: 1, Method: "bench." + m.kind, Payload: payload, Data: data})
 	if last.Type != "result" {
 		t.Fatalf("native %s: %+v", m.name, last.Error)
@@ -326,7 +325,7 @@ func benchHandler(t *testing.T, models string) http.Handler {
 		t.Fatalf("onnxruntime-web is not installed: run `make bench-deps` (%v)", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", web.NewHandler(static.FS))
+	mux.Handle("/", benchApp(t))
 	bench := http.NewServeMux()
 	bench.Handle("/bench/ort/", http.StripPrefix("/bench/ort/", http.FileServer(http.Dir(ortDist))))
 	bench.Handle("/bench/page/", http.StripPrefix("/bench/page/", http.FileServer(http.Dir("../tools/bench"))))

@@ -12,7 +12,7 @@ import (
 
 	"textlab/internal/runcref"
 	"textlab/static"
-	"textlab/wasm/methods"
+	"textlab/wasm/generate"
 	"textlab/wasm/protocol"
 	"textlab/web"
 )
@@ -73,12 +73,12 @@ func generateNatively(t *testing.T, ckpt []byte, run runcref.Run) string {
 	p, _ := json.Marshal(map[string]any{"name": "native", "int8": true, "steps": runcref.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
 	var last protocol.Message
 	e := protocol.New(func(m protocol.Message) { last = m })
-	methods.Register(e)
+	generate.Register(e)
 	e.Serve(protocol.Request{ID: 1, Method: "decoder.generate", Payload: p, Data: ckpt})
 	if last.Type != "result" {
 		t.Fatalf("native decoder.generate: %+v", last)
 	}
-	return runcref.Join(last.Result.(methods.GenerateResult).IDs)
+	return runcref.Join(last.Result.(generate.Result).IDs)
 }
 
 // TestEngineWithoutSIMD serves a simd.wasm that does not compile, as a

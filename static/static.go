@@ -6,7 +6,10 @@ package static
 
 import "embed"
 
-// FS holds every file of this folder (build outputs included once built).
+// FS holds what the browser loads from this folder: scripts, stylesheets,
+// the icon, the engine and SIMD kernels, the sample data sets and the
+// models (build outputs included once built). Go sources, tests and the
+// folders' READMEs are not served.
 //
-//go:embed *
+//go:embed *.js *.css *.svg *.wasm pages/*.js pages/*.css data/*.csv models/*.bin
 var FS embed.FS

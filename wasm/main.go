@@ -4,7 +4,8 @@
 // (static/worker.js), receives calls through globalThis.textlabEngineCall,
 // and posts its messages back through globalThis.textlabPost. It only
 // translates between JavaScript and package protocol; the methods live in
-// package methods and the computing in core/.
+// one package per capability (wasm/data, wasm/classic, ...) and the
+// computing in core/.
 package main
 
 import (
@@ -12,7 +13,13 @@ import (
 	"syscall/js"
 	"time"
 
-	"textlab/wasm/methods"
+	"textlab/wasm/agreement"
+	"textlab/wasm/board"
+	"textlab/wasm/classic"
+	"textlab/wasm/data"
+	"textlab/wasm/dictionary"
+	"textlab/wasm/engine"
+	"textlab/wasm/generate"
 	"textlab/wasm/protocol"
 	"textlab/wasm/simd"
 )
@@ -26,12 +33,12 @@ func main() {
 		}
 		post.Invoke(string(b))
 	}
-	engine := protocol.New(send)
+	e := protocol.New(send)
 	// Sleeping hands control back to the JavaScript event loop, so a
 	// cancel message can be delivered while a long computation runs.
-	engine.Yield = func() { time.Sleep(time.Millisecond) }
-	methods.SIMD = simd.Install()
-	methods.Register(engine)
+	e.Yield = func() { time.Sleep(time.Millisecond) }
+	opts := engine.Options{SIMD: simd.Install()}
+	register(e, opts)
 
 	// textlabEngineCall(id, method, payloadJSON, data?) starts a request.
 	js.Global().Set("textlabEngineCall", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -43,14 +50,27 @@ func main() {
 			req.Data = make([]byte, args[3].Get("length").Int())
 			js.CopyBytesToGo(req.Data, args[3])
 		}
-		go engine.Serve(req)
+		go e.Serve(req)
 		return nil
 	}))
 	// textlabEngineCancel(id) cancels a running request.
 	js.Global().Set("textlabEngineCancel", js.FuncOf(func(this js.Value, args []js.Value) any {
-		engine.Cancel(int64(args[0].Int()))
+		e.Cancel(int64(args[0].Int()))
 		return nil
 	}))
-	engine.Ready(methods.Describe(engine))
+	e.Ready(engine.Describe(e, opts))
 	select {}
+}
+
+// register adds every capability's methods to e; an engine built with the
+// "bench" tag adds the benchmark methods too (bench.go).
+func register(e *protocol.Engine, opts engine.Options) {
+	engine.Register(e, opts)
+	data.Register(e)
+	dictionary.Register(e)
+	classic.Register(e)
+	agreement.Register(e)
+	board.Register(e)
+	generate.Register(e)
+	registerBench(e)
 }

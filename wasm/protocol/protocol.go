@@ -93,6 +93,7 @@ type Engine struct {
 	// of one request. If zero, 50ms is used.
 	ProgressInterval time.Duration
 
+	store   *Store
 	mu      sync.Mutex
 	methods map[string]Handler
 	running map[int64]context.CancelFunc
@@ -101,8 +102,12 @@ type Engine struct {
 // New returns an engine that emits its messages through send. send must be
 // safe to call from several goroutines.
 func New(send func(Message)) *Engine {
-	return &Engine{send: send, methods: map[string]Handler{}, running: map[int64]context.CancelFunc{}}
+	return &Engine{send: send, store: NewStore(0), methods: map[string]Handler{}, running: map[int64]context.CancelFunc{}}
 }
+
+// Store returns the engine's store: what its capabilities keep between
+// requests.
+func (e *Engine) Store() *Store { return e.store }
 
 // Register adds a method. Registering a name twice is a programming error
 // and panics at start-up.

@@ -1,20 +1,18 @@
-package methods
+package engine
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"textlab/internal/enginetest"
 	"textlab/wasm/protocol"
 )
 
 func serve(t *testing.T, method, payload string) protocol.Message {
 	t.Helper()
-	var last protocol.Message
-	e := protocol.New(func(m protocol.Message) { last = m })
-	Register(e)
-	e.Serve(protocol.Request{ID: 1, Method: method, Payload: json.RawMessage(payload)})
-	return last
+	_, call := enginetest.New(t, func(e *protocol.Engine) { Register(e, Options{}) })
+	return call(method, payload, nil)
 }
 
 func TestEngineMethods(t *testing.T) {
@@ -53,7 +51,7 @@ func TestEngineMethods(t *testing.T) {
 
 func TestStatusCardEscapes(t *testing.T) {
 	m := serve(t, "engine.status_card", `{"workers":2}`)
-	html := m.Result.(Fragment).HTML
+	html := m.Result.(protocol.Fragment).HTML
 	if !strings.Contains(html, `data-rendered-by="engine"`) || !strings.Contains(html, "not cross-origin isolated") {
 		t.Fatalf("unexpected card: %s", html)
 	}

@@ -1,30 +1,19 @@
-package methods
+package data
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
+	"textlab/internal/enginetest"
 	"textlab/wasm/protocol"
 )
 
-// dataEngine returns an engine with every method registered and a function
-// that serves one request on it and returns the final message.
-func dataEngine(t *testing.T) func(method, payload string, data []byte) protocol.Message {
+// dataEngine returns a function that serves one request on a fresh engine
+// with the data methods and returns the final message.
+func dataEngine(t *testing.T) (*protocol.Store, enginetest.Call) {
 	t.Helper()
-	var last protocol.Message
-	e := protocol.New(func(m protocol.Message) {
-		if m.Type != "progress" {
-			last = m
-		}
-	})
-	Register(e)
-	id := int64(0)
-	return func(method, payload string, data []byte) protocol.Message {
-		id++
-		e.Serve(protocol.Request{ID: id, Method: method, Payload: json.RawMessage(payload), Data: data})
-		return last
-	}
+	e, call := enginetest.New(t, Register)
+	return e.Store(), call
 }
 
 const goodCSV = "id,text,label,speaker\n" +
@@ -35,8 +24,7 @@ const goodCSV = "id,text,label,speaker\n" +
 	"5,<img src=x onerror=alert(1)>,neg,c\n"
 
 func TestDataMethods(t *testing.T) {
-	state.clearDataset()
-	call := dataEngine(t)
+	store, call := dataEngine(t)
 	tests := []struct {
 		name            string
 		method, payload string
@@ -93,7 +81,7 @@ func TestDataMethods(t *testing.T) {
 					t.Errorf("result lacks %q:\n%.600s", w, got)
 				}
 			}
-			d, ok := state.Dataset()
+			d, ok := Current(store)
 			switch {
 			case tc.wantLoaded == "" && ok:
 				t.Errorf("data set %q still loaded", d.Name)
@@ -105,12 +93,11 @@ func TestDataMethods(t *testing.T) {
 }
 
 func TestDatasetAccessor(t *testing.T) {
-	state.clearDataset()
-	call := dataEngine(t)
+	store, call := dataEngine(t)
 	if m := call("data.load", `{"name":"r.csv","columns":{"text":"text","label":"label","group":"speaker"}}`, []byte(goodCSV)); m.Type != "result" {
 		t.Fatalf("load: %+v", m)
 	}
-	d, ok := state.Dataset()
+	d, ok := Current(store)
 	if !ok {
 		t.Fatal("no data set after load")
 	}
@@ -133,17 +120,9 @@ func TestDatasetAccessor(t *testing.T) {
 	}
 	v := d.Version
 	call("data.columns", `{"columns":{"text":"text","label":"label"}}`, nil)
-	if d2, _ := state.Dataset(); d2.Version <= v || d2.Columns.Group != "" {
+	if d2, _ := Current(store); d2.Version <= v || d2.Columns.Group != "" {
 		t.Errorf("after data.columns: version %d (was %d), group %q", d2.Version, v, d2.Columns.Group)
 	}
-	state.clearDataset()
 }
 
-// jsonOf encodes v as JSON without escaping HTML, so tests can look for markup.
-func jsonOf(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	return strings.TrimSpace(b.String())
-}
+var jsonOf = enginetest.JSONOf

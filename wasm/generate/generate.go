@@ -1,4 +1,7 @@
-package methods
+// Package generate is the decoder's part of the engine: decoder.generate
+// continues a prompt with a llama2.c checkpoint and run.c's sampler, and
+// keeps the loaded models in the engine's store.
+package generate
 
 import (
 	"context"
@@ -10,9 +13,9 @@ import (
 	"textlab/wasm/protocol"
 )
 
-// GenerateRequest asks decoder.generate to continue a prompt with a
+// Request asks decoder.generate to continue a prompt with a
 // llama2.c checkpoint and run.c's sampler, with run.c's settings.
-type GenerateRequest struct {
+type Request struct {
 	// Name keys the model in this worker: send the checkpoint (a llama2.c
 	// .bin) as the call's data once, then call with the name alone.
 	// "" means "default".
@@ -30,24 +33,24 @@ type GenerateRequest struct {
 	Seed        uint64   `json:"seed"` // at least 1; the same seed gives the same tokens everywhere
 }
 
-// GenerateResult is what decoder.generate returns.
-type GenerateResult struct {
+// Result is what decoder.generate returns.
+type Result struct {
 	IDs      []int          `json:"ids"`      // the tokens after the first prompt token, as run.c prints them
 	Settings map[string]any `json:"settings"` // every setting used, for the report
 	Model    map[string]int `json:"model"`    // the checkpoint's configuration
 	Stopped  string         `json:"stopped"`  // "steps" or "bos"
 }
 
-// generateModels holds the models decoder.generate loaded, by name (the
-// int8 ones under the name plus "\x00int8").
-var generateModels namedModels[*decoder.Llama]
-
-func registerGenerate(e *protocol.Engine) {
+// Register adds decoder.generate to e. Its models are cached in the
+// engine's store under "generate.model/" and their name (the int8 ones
+// with "\x00int8" appended).
+func Register(e *protocol.Engine) {
+	store := e.Store()
 	// decoder.generate continues a prompt with a llama2.c checkpoint and
 	// run.c's sampler (temperature, then top-p; xorshift64*), token for
 	// token what run.c prints for the same settings.
 	e.Register("decoder.generate", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-		var in GenerateRequest
+		var in Request
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
@@ -66,7 +69,7 @@ func registerGenerate(e *protocol.Engine) {
 		if in.Name == "" {
 			in.Name = "default"
 		}
-		m, err := generateModel(in.Name, in.Int8, req.Data)
+		m, err := model(store, in.Name, in.Int8, req.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +93,7 @@ func registerGenerate(e *protocol.Engine) {
 		if err != nil {
 			return nil, err
 		}
-		res := GenerateResult{
+		res := Result{
 			IDs: ids,
 			Settings: map[string]any{
 				"sampler": "run.c", "temperature": *in.Temperature, "top_p": *in.TopP,
@@ -108,12 +111,12 @@ func registerGenerate(e *protocol.Engine) {
 
 // generateModel returns the worker's model called name, loading it from
 // data when data is given (and quantizing it when int8 is set).
-func generateModel(name string, int8 bool, data []byte) (*decoder.Llama, error) {
-	key := name
+func model(store *protocol.Store, name string, int8 bool, data []byte) (*decoder.Llama, error) {
+	key := "generate.model/" + name
 	if int8 {
 		key += "\x00int8"
 	}
-	m, _, err := generateModels.get(key, data, func(data []byte) (*decoder.Llama, error) {
+	m, _, err := protocol.LoadModel(store, key, data, func(data []byte) (*decoder.Llama, error) {
 		m, err := llama2c.LoadModel(data)
 		if err != nil {
 			return nil, protocol.BadRequest("decoder.generate: %q is not a usable llama2.c checkpoint: %v", name, err)

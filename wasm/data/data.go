@@ -1,4 +1,7 @@
-package methods
+// Package data is the Data page's part of the engine: it reads the user's
+// file (core/dataset), keeps the loaded data set in the engine's store for
+// the other pages (Current), and renders the report with web/ui.
+package data
 
 import (
 	"context"
@@ -42,7 +45,7 @@ type dataOffsetIn struct {
 	Offset int `json:"offset"`
 }
 
-// registerData adds the data page's methods:
+// Register adds the data page's methods:
 //
 //	data.check_size {size}            → {ok: true}, or an error saying the file is too big
 //	data.load {name, columns?} + data → DataResult (replaces the loaded data set)
@@ -52,7 +55,8 @@ type dataOffsetIn struct {
 //	data.clear {}                     → {ok: true} (forgets the data set)
 //
 // A failing load or column choice leaves the loaded data set as it was.
-func registerData(e *protocol.Engine) {
+func Register(e *protocol.Engine) {
+	store := e.Store()
 	e.Register("data.check_size", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 		var in struct {
 			Size int64 `json:"size"`
@@ -80,8 +84,10 @@ func registerData(e *protocol.Engine) {
 		if err != nil {
 			return nil, dataError(ctx, err)
 		}
-		d := newLoadedData(in.Name, t, rep, rep.Chosen, t.Examples)
-		state.setDataset(d)
+		d, err := Put(store, in.Name, t, rep, rep.Chosen, t.Examples, int64(len(req.Data)))
+		if err != nil {
+			return nil, err
+		}
 		progress(1, "done")
 		return dataResult(ctx, d)
 	})
@@ -93,16 +99,18 @@ func registerData(e *protocol.Engine) {
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		d, ok := state.Dataset()
+		d, ok := Current(store)
 		if !ok {
-			return nil, errNoData
+			return nil, ErrNoData
 		}
 		examples, rep, err := dataset.Validate(ctx, d.Table, in.Columns, dataset.Options{Progress: progress})
 		if err != nil {
 			return nil, dataError(ctx, err)
 		}
-		nd := newLoadedData(d.Name, d.Table, rep, in.Columns, examples)
-		state.setDataset(nd)
+		nd, err := Put(store, d.Name, d.Table, rep, in.Columns, examples, d.size)
+		if err != nil {
+			return nil, err
+		}
 		return dataResult(ctx, nd)
 	})
 
@@ -111,11 +119,11 @@ func registerData(e *protocol.Engine) {
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		d, ok := state.Dataset()
+		d, ok := Current(store)
 		if !ok {
-			return nil, errNoData
+			return nil, ErrNoData
 		}
-		return render(ctx, ui.DataSample(dataSample(d, in.Offset)))
+		return protocol.Render(ctx, ui.DataSample(dataSample(d, in.Offset)))
 	})
 
 	e.Register("data.problems", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
@@ -123,21 +131,21 @@ func registerData(e *protocol.Engine) {
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		d, ok := state.Dataset()
+		d, ok := Current(store)
 		if !ok {
-			return nil, errNoData
+			return nil, ErrNoData
 		}
-		return render(ctx, ui.DataProblems(dataProblems(d.Report, in.Offset)))
+		return protocol.Render(ctx, ui.DataProblems(dataProblems(d.Report, in.Offset)))
 	})
 
 	e.Register("data.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-		state.clearDataset()
+		Clear(store)
 		return map[string]bool{"ok": true}, nil
 	})
 }
 
-// errNoData answers page calls that need a data set when none is loaded.
-var errNoData = &protocol.Error{Code: protocol.CodeFailed, Message: "no data set is loaded: load a file or a sample data set on the Data page first"}
+// ErrNoData answers page calls that need a data set when none is loaded.
+var ErrNoData = &protocol.Error{Code: protocol.CodeFailed, Message: "no data set is loaded: load a file or a sample data set on the Data page first"}
 
 // dataError turns a reading error into the message the page shows: a
 // cancelled read stays a cancellation, anything else keeps core's message.
@@ -149,7 +157,7 @@ func dataError(ctx context.Context, err error) error {
 }
 
 // dataSample is the page of usable rows from offset.
-func dataSample(d *LoadedData, offset int) ui.DataSampleView {
+func dataSample(d *Loaded, offset int) ui.DataSampleView {
 	offset = dataClamp(offset, len(d.Examples), dataSamplePage)
 	return ui.DataSampleView{Page: dataset.Browse(d.Examples, offset, dataSamplePage), Columns: d.Columns}
 }
@@ -172,7 +180,7 @@ func dataClamp(offset, n, page int) int {
 }
 
 // dataResult renders the page's view of d.
-func dataResult(ctx context.Context, d *LoadedData) (DataResult, error) {
+func dataResult(ctx context.Context, d *Loaded) (DataResult, error) {
 	view := ui.DataView{
 		Name:     d.Name,
 		Report:   d.Report,
@@ -180,7 +188,7 @@ func dataResult(ctx context.Context, d *LoadedData) (DataResult, error) {
 		Overview: dataset.Summarise(d.Examples, dataset.OverviewOptions{}),
 		Sample:   dataSample(d, 0),
 	}
-	f, err := render(ctx, ui.DataResult(view))
+	f, err := protocol.Render(ctx, ui.DataResult(view))
 	if err != nil {
 		return DataResult{}, err
 	}

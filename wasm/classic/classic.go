@@ -1,52 +1,65 @@
-package methods
+// Package classic is the Classic ML page's part of the engine: it turns the
+// page's settings into a core/pipeline run on the loaded data set, keeps the
+// last trained model in the engine's store, and renders its results with
+// web/ui.
+package classic
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"textlab/core/classify"
 	"textlab/core/dataset"
 	"textlab/core/metrics"
 	"textlab/core/pipeline"
 	"textlab/core/vectorize"
+	"textlab/wasm/board"
+	"textlab/wasm/data"
 	"textlab/wasm/protocol"
 	"textlab/web/ui"
 )
 
-// registerClassic adds the Classic ML page's methods: classic.describe, classic.train, classic.misclassified, classic.explain,
-// classic.columns, classic.predict, classic.vectors, classic.save and
-// classic.restore (classic_store.go), and board.render for the results
-// board.
-func registerClassic(e *protocol.Engine) {
-	e.Register("classic.describe", classicDescribe)
-	e.Register("classic.train", classicTrain)
-	e.Register("classic.misclassified", classicMisclassified)
-	e.Register("classic.explain", classicExplain)
-	e.Register("classic.columns", classicColumns)
-	e.Register("classic.predict", classicPredict)
-	e.Register("classic.vectors", classicLoadVectors)
-	e.Register("classic.save", classicSave)
-	e.Register("classic.restore", classicRestore)
-	e.Register("board.render", boardRender)
+// page is the Classic ML page's methods over the engine's store.
+type page struct {
+	store *protocol.Store
 }
 
-// classicTopK is how many features the page lists per class and per
-// explained text.
-const classicTopK = 10
+// Store keys of the page's state.
+const (
+	lastKey    = "classic.last"    // the last trained run (*trainedRun)
+	vectorsKey = "classic.vectors" // the loaded word vectors (*loadedVectors)
+)
 
-// classicRun is the last training run of the page: its result and the test
+// Register adds the Classic ML page's methods: classic.describe,
+// classic.train, classic.misclassified, classic.explain, classic.columns,
+// classic.predict, classic.vectors, classic.save and classic.restore
+// (saved.go).
+func Register(e *protocol.Engine) {
+	p := &page{store: e.Store()}
+	e.Register("classic.describe", p.describe)
+	e.Register("classic.train", p.train)
+	e.Register("classic.misclassified", p.misclassified)
+	e.Register("classic.explain", p.explain)
+	e.Register("classic.columns", p.columns)
+	e.Register("classic.predict", p.predict)
+	e.Register("classic.vectors", p.loadVectors)
+	e.Register("classic.save", p.save)
+	e.Register("classic.restore", p.restore)
+}
+
+// topK is how many features the page lists per class and per
+// explained text.
+const topK = 10
+
+// trainedRun is the last training run of the page: its result and the test
 // documents its predictions index.
-type classicRun struct {
+type trainedRun struct {
 	result  *pipeline.Result
 	dataset string   // data set name
 	method  string   // e.g. "TF-IDF + logistic regression"
@@ -56,24 +69,23 @@ type classicRun struct {
 	nDocs   int      // documents trained and tested on, in all
 }
 
-// classicLast holds the last run (one per engine instance, like session).
-var classicLast struct {
-	sync.Mutex
-	run *classicRun
-}
-
-func lastClassicRun() (*classicRun, error) {
-	classicLast.Lock()
-	defer classicLast.Unlock()
-	if classicLast.run == nil {
+// last returns the last trained run, or an error that says to train one.
+func (p *page) last() (*trainedRun, error) {
+	r, ok := protocol.Lookup[*trainedRun](p.store, lastKey)
+	if !ok {
 		return nil, errors.New("no model is trained yet: train one first (the engine forgets models when the page is reloaded)")
 	}
-	return classicLast.run, nil
+	return r, nil
 }
 
-// classicSettings is the payload of classic.describe and classic.train: the
+// keep stores r as the last trained run.
+func (p *page) keep(r *trainedRun) error {
+	return p.store.Keep(lastKey, r, int64(r.nDocs)*512)
+}
+
+// settings is the payload of classic.describe and classic.train: the
 // page's form, as numbers.
-type classicSettings struct {
+type settings struct {
 	Eval struct {
 		Kind     string  `json:"kind"`
 		TestSize float64 `json:"test_size"` // percent of documents held out
@@ -104,7 +116,7 @@ type classicSettings struct {
 
 // config turns the form into a pipeline.Config, with messages that say
 // which field to fix.
-func (s classicSettings) config() (pipeline.Config, error) {
+func (s settings) config() (pipeline.Config, error) {
 	var cfg pipeline.Config
 	bad := func(format string, args ...any) (pipeline.Config, error) {
 		return cfg, protocol.BadRequest(format, args...)
@@ -173,8 +185,8 @@ func (s classicSettings) config() (pipeline.Config, error) {
 	return cfg, nil
 }
 
-// classicFeatureLabel and classicModelLabel name a kind for people.
-func classicFeatureLabel(kind string) string {
+// featureLabel and modelLabel name a kind for people.
+func featureLabel(kind string) string {
 	for _, o := range ui.ClassicFeatureKinds {
 		if o.Value == kind {
 			return o.Label
@@ -183,7 +195,7 @@ func classicFeatureLabel(kind string) string {
 	return kind
 }
 
-func classicModelLabel(kind string) string {
+func modelLabel(kind string) string {
 	for _, o := range ui.ClassicModels {
 		if o.Value == kind {
 			return o.Label
@@ -192,8 +204,8 @@ func classicModelLabel(kind string) string {
 	return kind
 }
 
-// classicSplit describes the evaluation design of cfg (defaults filled).
-func classicSplit(cfg pipeline.Config, testName string) string {
+// splitName describes the evaluation design of cfg (defaults filled).
+func splitName(cfg pipeline.Config, testName string) string {
 	strat := ", stratified"
 	if cfg.Eval.NoStratify {
 		strat = ", not stratified"
@@ -208,8 +220,8 @@ func classicSplit(cfg pipeline.Config, testName string) string {
 	return fmt.Sprintf("hold-out %d:%d%s", 100-test, test, strat)
 }
 
-func classicDescribe(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	var in classicSettings
+func (p *page) describe(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+	var in settings
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
@@ -217,13 +229,13 @@ func classicDescribe(ctx context.Context, req protocol.Request, _ protocol.Progr
 	if err != nil {
 		return nil, err
 	}
-	cfg.Features.Vectors, _ = classicVectorsFor(cfg)
+	cfg.Features.Vectors, _ = p.vectorsFor(cfg)
 	return map[string]string{"settings": pipeline.Describe(cfg)}, nil
 }
 
-// classicTrainResult is what classic.train returns: the rendered results
+// trainResult is what classic.train returns: the rendered results
 // and the plain fields the page puts on the results board.
-type classicTrainResult struct {
+type trainResult struct {
 	HTML        string             `json:"html"`
 	Dataset     string             `json:"dataset"`
 	Version     int                `json:"version"`
@@ -240,8 +252,8 @@ type classicTrainResult struct {
 	Explainable bool               `json:"explainable"`
 }
 
-func classicTrain(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-	var in classicSettings
+func (p *page) train(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
+	var in settings
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
@@ -249,21 +261,21 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Features.Vectors, err = classicVectorsFor(cfg); err != nil {
+	if cfg.Features.Vectors, err = p.vectorsFor(cfg); err != nil {
 		return nil, err
 	}
-	loaded, ok := state.Dataset()
+	loaded, ok := data.Current(p.store)
 	if !ok {
 		return nil, errors.New("No data set is loaded: load a labeled file or a sample on the Data page first.")
 	}
 	d := pipeline.Data{Name: loaded.Name, Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames}
-	run := &classicRun{dataset: loaded.Name, version: loaded.Version, texts: loaded.Texts}
+	run := &trainedRun{dataset: loaded.Name, version: loaded.Version, texts: loaded.Texts}
 	run.lines = make([]int, len(loaded.Examples))
 	for i, ex := range loaded.Examples {
 		run.lines[i] = ex.Line
 	}
 	if cfg.Eval.Kind == pipeline.EvalTestset {
-		test, texts, lines, err := classicReadTest(ctx, req.Data, in.TestName, loaded.Columns)
+		test, texts, lines, err := readTest(ctx, req.Data, in.TestName, loaded.Columns)
 		if err != nil {
 			return nil, err
 		}
@@ -283,10 +295,10 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	}
 	run.result = res
 	full := res.Config
-	run.method = classicFeatureLabel(full.Features.Kind) + " + " + classicModelLabel(full.Model.Kind)
-	split := classicSplit(full, in.TestName)
-	view := classicView(run, split)
-	out := classicTrainResult{
+	run.method = featureLabel(full.Features.Kind) + " + " + modelLabel(full.Model.Kind)
+	split := splitName(full, in.TestName)
+	view := resultView(run, split)
+	out := trainResult{
 		Dataset: loaded.Name, Version: loaded.Version, Split: split, Method: run.method,
 		Settings: pipeline.Describe(full), Seed: full.Seed, NTest: len(res.Test), Wrong: view.Misclassified,
 		FitSeconds: res.FitSeconds, Explainable: len(view.Top) > 0,
@@ -305,35 +317,35 @@ func classicTrain(ctx context.Context, req protocol.Request, progress protocol.P
 	// the human labels, in the metrics and beside the headline numbers.
 	predicted, gold := make([]string, len(res.Test)), make([]string, len(res.Test))
 	for i, p := range res.Test {
-		predicted[i], gold[i] = classicLabelName(res.LabelNames, p.Pred), classicLabelName(res.LabelNames, p.True)
+		predicted[i], gold[i] = labelName(res.LabelNames, p.Pred), labelName(res.LabelNames, p.True)
 	}
-	ga, err := labelAgreement(predicted, gold, out.Metrics, "classic-headline")
+	ga, err := board.GoldAgreement(predicted, gold, out.Metrics, "classic-headline")
 	if err != nil {
 		return nil, err
 	}
 	view.Agreement = &ga
-	frag, err := render(ctx, ui.ClassicResult(view))
+	frag, err := protocol.Render(ctx, ui.ClassicResult(view))
 	if err != nil {
 		return nil, err
 	}
 	out.HTML = frag.HTML
-	classicLast.Lock()
-	classicLast.run = run
-	classicLast.Unlock()
+	if err := p.keep(run); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
-// classicLabelName names class c, or "" (missing) when c is out of range.
-func classicLabelName(names []string, c int) string {
+// labelName names class c, or "" (missing) when c is out of range.
+func labelName(names []string, c int) string {
 	if c >= 0 && c < len(names) {
 		return names[c]
 	}
 	return ""
 }
 
-// classicReadTest parses a separate test file with the loaded data's text
+// readTest parses a separate test file with the loaded data's text
 // and label columns.
-func classicReadTest(ctx context.Context, data []byte, name string, cols dataset.Columns) (*pipeline.Data, []string, []int, error) {
+func readTest(ctx context.Context, data []byte, name string, cols dataset.Columns) (*pipeline.Data, []string, []int, error) {
 	if len(data) == 0 {
 		return nil, nil, nil, protocol.BadRequest("Choose a test file first (or pick a hold-out split or k-fold).")
 	}
@@ -388,8 +400,8 @@ func classicReadTest(ctx context.Context, data []byte, name string, cols dataset
 	return test, texts, lines, nil
 }
 
-// classicView turns a run into the result component's data.
-func classicView(run *classicRun, split string) ui.ClassicResultView {
+// resultView turns a run into the result component's data.
+func resultView(run *trainedRun, split string) ui.ClassicResultView {
 	res := run.result
 	names := res.LabelNames
 	label := func(c int) string {
@@ -419,7 +431,7 @@ func classicView(run *classicRun, split string) ui.ClassicResultView {
 		if z.Average == "" {
 			zero[z.Label] = append(zero[z.Label], z.Metric)
 		}
-		v.ZeroDivisions = append(v.ZeroDivisions, classicZeroText(z, label))
+		v.ZeroDivisions = append(v.ZeroDivisions, zeroText(z, label))
 	}
 	for i, c := range rep.Labels {
 		row := ui.ClassicClass{Label: label(c), Support: rep.Support[i], ZeroDiv: zero[c]}
@@ -454,13 +466,13 @@ func classicView(run *classicRun, split string) ui.ClassicResultView {
 	}
 	if res.Model != nil {
 		for c := range names {
-			feats := res.Model.TopFeatures(c, classicTopK)
+			feats := res.Model.TopFeatures(c, topK)
 			if len(feats) == 0 {
 				continue
 			}
 			top := ui.ClassicTop{Label: names[c]}
 			for _, f := range feats {
-				top.Features = append(top.Features, ui.ClassicFeature{Name: classicFeatureName(f), Weight: f.Weight})
+				top.Features = append(top.Features, ui.ClassicFeature{Name: featureName(f), Weight: f.Weight})
 			}
 			v.Top = append(v.Top, top)
 		}
@@ -473,21 +485,21 @@ func classicView(run *classicRun, split string) ui.ClassicResultView {
 	case res.Config.Features.Kind == pipeline.FeaturesEmbed:
 		v.TopNote = "Word-vector features have no names (they are dimensions of the vectors), so there are no top features to list."
 	default:
-		v.TopNote = classicModelLabel(res.Config.Model.Kind) + " has no per-class feature weights, so there are no top features to list."
+		v.TopNote = modelLabel(res.Config.Model.Kind) + " has no per-class feature weights, so there are no top features to list."
 	}
 	return v
 }
 
-// classicFeatureName names a feature, falling back to its column.
-func classicFeatureName(f classify.Feature) string {
+// featureName names a feature, falling back to its column.
+func featureName(f classify.Feature) string {
 	if f.Name != "" {
 		return f.Name
 	}
 	return "feature " + strconv.Itoa(f.Index)
 }
 
-// classicZeroText explains one 0/0 for people.
-func classicZeroText(z metrics.ZeroDivision, label func(int) string) string {
+// zeroText explains one 0/0 for people.
+func zeroText(z metrics.ZeroDivision, label func(int) string) string {
 	if z.Average != "" {
 		return fmt.Sprintf("%s average of %s", z.Average, z.Metric)
 	}
@@ -501,7 +513,7 @@ func classicZeroText(z metrics.ZeroDivision, label func(int) string) string {
 	return fmt.Sprintf("%s of %s: precision and recall are both 0", z.Metric, l)
 }
 
-func classicMisclassified(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) misclassified(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	in := struct {
 		Offset int `json:"offset"`
 		Limit  int `json:"limit"`
@@ -512,7 +524,7 @@ func classicMisclassified(ctx context.Context, req protocol.Request, _ protocol.
 	if in.Offset < 0 || in.Limit < 1 || in.Limit > 200 {
 		return nil, protocol.BadRequest("classic.misclassified: offset must be >= 0 and limit 1..200")
 	}
-	run, err := lastClassicRun()
+	run, err := p.last()
 	if err != nil {
 		return nil, err
 	}
@@ -525,7 +537,7 @@ func classicMisclassified(ctx context.Context, req protocol.Request, _ protocol.
 	}
 	v := ui.ClassicMisView{Total: len(wrong), Offset: min(in.Offset, len(wrong)), Limit: in.Limit}
 	for _, p := range wrong[v.Offset:min(v.Offset+in.Limit, len(wrong))] {
-		doc := ui.ClassicDoc{Index: p.Index, Text: classicShorten(run.texts[p.Index], 300), True: classicName(names, p.True), Pred: classicName(names, p.Pred)}
+		doc := ui.ClassicDoc{Index: p.Index, Text: shorten(run.texts[p.Index], 300), True: className(names, p.True), Pred: className(names, p.Pred)}
 		if p.Index < len(run.lines) {
 			doc.Row = run.lines[p.Index]
 		}
@@ -534,18 +546,18 @@ func classicMisclassified(ctx context.Context, req protocol.Request, _ protocol.
 		}
 		v.Docs = append(v.Docs, doc)
 	}
-	return render(ctx, ui.ClassicMisclassified(v))
+	return protocol.Render(ctx, ui.ClassicMisclassified(v))
 }
 
-func classicName(names []string, c int) string {
+func className(names []string, c int) string {
 	if c >= 0 && c < len(names) {
 		return names[c]
 	}
 	return "?"
 }
 
-// classicShorten cuts a text to at most n characters.
-func classicShorten(s string, n int) string {
+// shorten cuts a text to at most n characters.
+func shorten(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -553,7 +565,7 @@ func classicShorten(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func classicExplain(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) explain(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	in := struct {
 		Doc  int    `json:"doc"`
 		Text string `json:"text"`
@@ -561,7 +573,7 @@ func classicExplain(ctx context.Context, req protocol.Request, _ protocol.Progre
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	run, err := lastClassicRun()
+	run, err := p.last()
 	if err != nil {
 		return nil, err
 	}
@@ -574,7 +586,7 @@ func classicExplain(ctx context.Context, req protocol.Request, _ protocol.Progre
 		text = run.texts[in.Doc]
 		for _, p := range run.result.Test {
 			if p.Index == in.Doc {
-				truth = classicName(names, p.True)
+				truth = className(names, p.True)
 				break
 			}
 		}
@@ -582,7 +594,7 @@ func classicExplain(ctx context.Context, req protocol.Request, _ protocol.Progre
 		return nil, errors.New("Type a text to explain, or click a misclassified document.")
 	}
 	model := run.result.Model
-	pred, feats, err := model.Explain(text, classicTopK)
+	pred, feats, err := model.Explain(text, topK)
 	if err != nil {
 		return nil, err
 	}
@@ -590,34 +602,34 @@ func classicExplain(ctx context.Context, req protocol.Request, _ protocol.Progre
 	if err != nil {
 		return nil, err
 	}
-	v := ui.ClassicExplainView{Text: classicShorten(text, 2000), True: truth, Pred: classicName(names, pred), Scores: "probability"}
+	v := ui.ClassicExplainView{Text: shorten(text, 2000), True: truth, Pred: className(names, pred), Scores: "probability"}
 	if len(preds) == 1 {
 		if preds[0].Decision {
 			v.Scores = "score"
 		}
 		for c, p := range preds[0].Probs {
-			v.Probs = append(v.Probs, ui.ClassicProb{Label: classicName(names, c), P: p, Pred: c == pred})
+			v.Probs = append(v.Probs, ui.ClassicProb{Label: className(names, c), P: p, Pred: c == pred})
 		}
 	}
 	for _, f := range feats {
 		if f.Contribution <= 0 {
 			continue // only what pushed the text towards its label
 		}
-		v.Features = append(v.Features, ui.ClassicContribution{Name: classicFeatureName(f), Value: f.Value, Weight: f.Weight, Contribution: f.Contribution})
+		v.Features = append(v.Features, ui.ClassicContribution{Name: featureName(f), Value: f.Value, Weight: f.Weight, Contribution: f.Contribution})
 	}
 	if len(v.Features) == 0 {
 		if feats == nil {
-			v.Note = classicModelLabel(run.result.Config.Model.Kind) + " does not split its decision into feature contributions."
+			v.Note = modelLabel(run.result.Config.Model.Kind) + " does not split its decision into feature contributions."
 		} else {
 			v.Note = "No feature of this text pushed it towards " + v.Pred + " (it holds no known words, or only words that point elsewhere)."
 		}
 	}
-	return render(ctx, ui.ClassicExplain(v))
+	return protocol.Render(ctx, ui.ClassicExplain(v))
 }
 
-// classicColumns lists the columns of an unlabeled file and proposes the
+// columns lists the columns of an unlabeled file and proposes the
 // text and id columns.
-func classicColumns(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) columns(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -632,15 +644,15 @@ func classicColumns(ctx context.Context, req protocol.Request, _ protocol.Progre
 	return map[string]any{"columns": t.Columns, "text": g.Text, "id": g.ID, "rows": len(t.Rows)}, nil
 }
 
-// classicPredictResult is the predictions CSV of an unlabeled file.
-type classicPredictResult struct {
+// predictResult is the predictions CSV of an unlabeled file.
+type predictResult struct {
 	CSV    string `json:"csv"`
 	File   string `json:"file"` // suggested download name
 	N      int    `json:"n"`
 	Method string `json:"method"`
 }
 
-func classicPredict(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
+func (p *page) predict(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
 	var in struct {
 		Name       string `json:"name"`
 		TextColumn string `json:"text_column"`
@@ -649,7 +661,7 @@ func classicPredict(ctx context.Context, req protocol.Request, progress protocol
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	run, err := lastClassicRun()
+	run, err := p.last()
 	if err != nil {
 		return nil, err
 	}
@@ -690,105 +702,5 @@ func classicPredict(ctx context.Context, req protocol.Request, progress protocol
 	if base == "" || base == "." || base == "/" {
 		base = "texts"
 	}
-	return classicPredictResult{CSV: buf.String(), File: base + "-predictions.csv", N: len(texts), Method: run.method}, nil
-}
-
-// boardRun is one run as static/store.js keeps it.
-type boardRun struct {
-	Page     string             `json:"page"`
-	Dataset  string             `json:"dataset"`
-	Split    string             `json:"split"`
-	Method   string             `json:"method"`
-	Settings json.RawMessage    `json:"settings"` // a string, or an object of settings
-	Seed     json.RawMessage    `json:"seed"`     // a number, or null
-	Metrics  map[string]float64 `json:"metrics"`
-	Time     string             `json:"time"`
-}
-
-// boardRender renders the results board from the runs the page keeps,
-// best macro-F1 first.
-func boardRender(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	var in struct {
-		Runs []boardRun `json:"runs"`
-	}
-	if err := protocol.Decode(req, &in); err != nil {
-		return nil, err
-	}
-	return render(ctx, ui.Board(boardRows(in.Runs)))
-}
-
-// boardRows turns runs into board rows sorted by macro-F1 (missing last),
-// newest first among equals.
-func boardRows(runs []boardRun) []ui.BoardRow {
-	rows := make([]ui.BoardRow, 0, len(runs))
-	metric := func(r boardRun, k string) float64 {
-		if v, ok := r.Metrics[k]; ok {
-			return v
-		}
-		return math.NaN()
-	}
-	for _, r := range runs {
-		row := ui.BoardRow{
-			Page: r.Page, Dataset: r.Dataset, Split: r.Split, Method: r.Method,
-			Settings: boardSettings(r.Settings), Time: boardTime(r.Time),
-			Accuracy: metric(r, "accuracy"), MacroF1: metric(r, "macro_f1"), WeightedF1: metric(r, "weighted_f1"),
-			MacroF1Std: metric(r, "macro_f1_std"), Kappa: metric(r, "kappa"), Alpha: metric(r, "alpha"),
-		}
-		switch {
-		case r.Metrics[agreementUndefinedKey] != 0:
-			row.AgreementNote = agreementUndefinedNote
-		case math.IsNaN(row.Kappa) || math.IsNaN(row.Alpha):
-			row.AgreementNote = agreementNotComputedNote
-		}
-		if s := strings.TrimSpace(string(r.Seed)); s != "" && s != "null" {
-			row.Seed = strings.Trim(s, `"`)
-		}
-		rows = append(rows, row)
-	}
-	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-		rows[i], rows[j] = rows[j], rows[i] // newest first among ties
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i].MacroF1, rows[j].MacroF1
-		if math.IsNaN(b) {
-			return !math.IsNaN(a)
-		}
-		return a > b
-	})
-	for i := range rows {
-		rows[i].Rank = i + 1
-	}
-	return rows
-}
-
-// boardSettings writes a run's settings as one line.
-func boardSettings(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		b, _ := json.Marshal(m[k])
-		parts = append(parts, k+"="+strings.Trim(string(b), `"`))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// boardTime shortens an ISO time to minutes ("2026-11-25 18:40 UTC").
-func boardTime(s string) string {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return predictResult{CSV: buf.String(), File: base + "-predictions.csv", N: len(texts), Method: run.method}, nil
 }

@@ -1,4 +1,4 @@
-package methods
+package bench
 
 import (
 	"bytes"
@@ -12,22 +12,24 @@ import (
 	"textlab/core/bert"
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
+	"textlab/internal/enginetest"
 	"textlab/wasm/protocol"
 )
 
-// benchCall runs one bench request on a fresh engine (the loaded models
-// live in the package, as in one worker) and returns its last message.
+// The engine the bench tests share, so a model loaded by one call is there
+// for the next, as in a worker.
+var (
+	testEngine *protocol.Engine
+	testCall   enginetest.Call
+)
+
+// benchCall runs one bench request on the tests' engine.
 func benchCall(t *testing.T, method string, payload any, data []byte) protocol.Message {
 	t.Helper()
-	p, err := json.Marshal(payload)
-	if err != nil {
-		t.Fatal(err)
+	if testCall == nil {
+		testEngine, testCall = enginetest.New(t, Register)
 	}
-	var last protocol.Message
-	e := protocol.New(func(m protocol.Message) { last = m })
-	Register(e)
-	e.Serve(protocol.Request{ID: 1, Method: method, Payload: p, Data: data})
-	return last
+	return testCall.JSON(t, method, payload, data)
 }
 
 func benchResult(t *testing.T, m protocol.Message) BenchResult {
@@ -94,7 +96,7 @@ func TestBenchEncode(t *testing.T) {
 	if diff == 0 || diff > 0.2 {
 		t.Errorf("int8 probe differs from float32 by %g: want a small, non-zero difference", diff)
 	}
-	if benchEncoders.m["tiny-int8"].Layers[0].Query.Q == nil {
+	if m, _ := protocol.Lookup[*bert.Model](testEngine.Store(), "bench.encoder/tiny-int8"); m.Layers[0].Query.Q == nil {
 		t.Error("quantize: the kept model is not int8")
 	}
 }

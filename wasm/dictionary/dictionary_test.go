@@ -1,4 +1,4 @@
-package methods
+package dictionary
 
 import (
 	"context"
@@ -12,21 +12,18 @@ import (
 	"textlab/core/agreement"
 	"textlab/core/dataset"
 	"textlab/core/vader"
+	"textlab/internal/enginetest"
+	"textlab/wasm/board"
+	"textlab/wasm/data"
 	"textlab/wasm/protocol"
 )
 
-// dictServe runs one dictionary method with bulk data and returns its
+// serve runs one dictionary method with bulk data and returns its
 // result (as JSON) or its error.
-func dictServe(t *testing.T, method, payload string, data []byte) (map[string]any, *protocol.Error) {
+func serve(t *testing.T, method, payload string, data []byte) (map[string]any, *protocol.Error) {
 	t.Helper()
-	var last protocol.Message
-	e := protocol.New(func(m protocol.Message) {
-		if m.Type != "progress" {
-			last = m
-		}
-	})
-	Register(e)
-	e.Serve(protocol.Request{ID: 1, Method: method, Payload: json.RawMessage(payload), Data: data})
+	setUp(t)
+	last := testCall(method, payload, data)
 	if last.Error != nil {
 		return nil, last.Error
 	}
@@ -39,6 +36,33 @@ func dictServe(t *testing.T, method, payload string, data []byte) (map[string]an
 		t.Fatal(err)
 	}
 	return out, nil
+}
+
+// The engine the tests share (so a dictionary loaded by one call is there
+// for the next, as in a worker), its store and the page.
+var (
+	testCall  enginetest.Call
+	testStore *protocol.Store
+	testPage  *page
+)
+
+// setUp makes the shared engine on first use.
+func setUp(t *testing.T) {
+	if testCall == nil {
+		var e *protocol.Engine
+		e, testCall = enginetest.New(t, Register)
+		testStore = e.Store()
+		testPage = &page{store: testStore}
+	}
+}
+
+// setData loads examples as the data set, as the Data page would.
+func setData(t *testing.T, name string, examples []dataset.Example) {
+	t.Helper()
+	setUp(t)
+	if _, err := data.Put(testStore, name, nil, nil, dataset.Columns{}, examples, 0); err != nil {
+		t.Fatal(err)
+	}
 }
 
 const testDic = "%\n1\tposemo\n2\tnegemo\n%\nhapp*\t1\nthank you\t1\nsad\t2\nnot good\t2\n"
@@ -62,7 +86,7 @@ func TestDictionaryLoad(t *testing.T) {
 		{"bad payload", `{"source":3}`, nil, protocol.CodeBadRequest, "not valid", "w.csv"},
 	}
 	for _, tc := range tests {
-		out, perr := dictServe(t, "dictionary.load", tc.payload, tc.data)
+		out, perr := serve(t, "dictionary.load", tc.payload, tc.data)
 		switch {
 		case tc.wantCode != "":
 			if perr == nil || perr.Code != tc.wantCode || !strings.Contains(perr.Message, tc.wantIn) {
@@ -75,7 +99,7 @@ func TestDictionaryLoad(t *testing.T) {
 				t.Errorf("%s: HTML lacks %q:\n%s", tc.name, tc.wantIn, html)
 			}
 		}
-		if a, _ := dictionaries.get(); a == nil || a.name != tc.wantActive {
+		if a, _ := testPage.get(); a == nil || a.name != tc.wantActive {
 			t.Errorf("%s: active dictionary %v, want %s", tc.name, a, tc.wantActive)
 		}
 	}
@@ -112,11 +136,11 @@ func TestDictionaryTry(t *testing.T) {
 			[]string{`Café is <mark class="pos"`, `>good<span class="dict-contrib">+3</span></mark>, ünïcode <mark class="neg"`}, nil},
 	}
 	for _, tc := range tests {
-		if _, perr := dictServe(t, "dictionary.load", `{"source":"`+tc.source+`","name":"t.dic"}`, tc.data); perr != nil {
+		if _, perr := serve(t, "dictionary.load", `{"source":"`+tc.source+`","name":"t.dic"}`, tc.data); perr != nil {
 			t.Fatalf("%s: load: %v", tc.name, perr)
 		}
 		payload, _ := json.Marshal(map[string]string{"text": tc.text})
-		out, perr := dictServe(t, "dictionary.try", string(payload), nil)
+		out, perr := serve(t, "dictionary.try", string(payload), nil)
 		if perr != nil {
 			t.Errorf("%s: %v", tc.name, perr)
 			continue
@@ -140,20 +164,20 @@ func TestDictSegments(t *testing.T) {
 	text := "añb cd" // ñ is two bytes: a=0, ñ=1..3, b=3
 	tests := []struct {
 		name  string
-		spans []dictSpan
+		spans []matchSpan
 		want  string // segments, marks in [brackets]
 		n     int
 	}{
 		{"none", nil, "añb cd", 0},
-		{"one", []dictSpan{{start: 5, end: 7}}, "añb [cd]", 1},
-		{"unsorted", []dictSpan{{start: 5, end: 7}, {start: 0, end: 4}}, "[añb] [cd]", 2},
-		{"overlap skipped", []dictSpan{{start: 0, end: 4}, {start: 3, end: 6}}, "[añb] cd", 1},
-		{"inside a character skipped", []dictSpan{{start: 2, end: 4}}, "añb cd", 0},
-		{"out of range skipped", []dictSpan{{start: 5, end: 9}, {start: -1, end: 2}}, "añb cd", 0},
-		{"empty skipped", []dictSpan{{start: 3, end: 3}}, "añb cd", 0},
+		{"one", []matchSpan{{start: 5, end: 7}}, "añb [cd]", 1},
+		{"unsorted", []matchSpan{{start: 5, end: 7}, {start: 0, end: 4}}, "[añb] [cd]", 2},
+		{"overlap skipped", []matchSpan{{start: 0, end: 4}, {start: 3, end: 6}}, "[añb] cd", 1},
+		{"inside a character skipped", []matchSpan{{start: 2, end: 4}}, "añb cd", 0},
+		{"out of range skipped", []matchSpan{{start: 5, end: 9}, {start: -1, end: 2}}, "añb cd", 0},
+		{"empty skipped", []matchSpan{{start: 3, end: 3}}, "añb cd", 0},
 	}
 	for _, tc := range tests {
-		segs, n := dictSegments(text, tc.spans)
+		segs, n := highlight(text, tc.spans)
 		var b strings.Builder
 		for _, s := range segs {
 			if s.Match {
@@ -176,16 +200,16 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 		{Line: 5, Text: "The table is brown", Label: "neg"},
 		{Line: 7, Text: "bad <b>bold</b>", Label: "neg"},
 	}
-	state.setDataset(newLoadedData("tiny.csv", nil, nil, dataset.Columns{}, examples))
-	defer state.clearDataset()
+	setData(t, "tiny.csv", examples)
+	defer data.Clear(testStore)
 
-	if _, perr := dictServe(t, "dictionary.load", `{"source":"vader"}`, nil); perr != nil {
+	if _, perr := serve(t, "dictionary.load", `{"source":"vader"}`, nil); perr != nil {
 		t.Fatal(perr)
 	}
-	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"compound","threshold":0.05}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set") {
+	if _, perr := serve(t, "dictionary.evaluate", `{"kind":"compound","threshold":0.05}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set") {
 		t.Errorf("evaluate before scoring: %v", perr)
 	}
-	out, perr := dictServe(t, "dictionary.score", `{}`, nil)
+	out, perr := serve(t, "dictionary.score", `{}`, nil)
 	if perr != nil {
 		t.Fatal(perr)
 	}
@@ -217,7 +241,7 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 		{"unknown kind", `{"kind":"mean"}`, "rule kind must be", 0, "", ""},
 	}
 	for _, tc := range tests {
-		out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+		out, perr := serve(t, "dictionary.evaluate", tc.payload, nil)
 		if tc.wantErr != "" {
 			if perr == nil || !strings.Contains(perr.Message, tc.wantErr) {
 				t.Errorf("%s: got %v, want error with %q", tc.name, perr, tc.wantErr)
@@ -235,13 +259,13 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 	}
 
 	// A word list: Bing, majority category mapped to the labels.
-	if _, perr := dictServe(t, "dictionary.load", `{"source":"bing"}`, nil); perr != nil {
+	if _, perr := serve(t, "dictionary.load", `{"source":"bing"}`, nil); perr != nil {
 		t.Fatal(perr)
 	}
-	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set with Bing") {
+	if _, perr := serve(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "score the data set with Bing") {
 		t.Errorf("a new dictionary must be scored again: %v", perr)
 	}
-	if _, perr := dictServe(t, "dictionary.score", `{}`, nil); perr != nil {
+	if _, perr := serve(t, "dictionary.score", `{}`, nil); perr != nil {
 		t.Fatal(perr)
 	}
 	listTests := []struct {
@@ -257,7 +281,7 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 		{`{"kind":"compound","threshold":0.05}`, "needs VADER", 0, ""},
 	}
 	for _, tc := range listTests {
-		out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+		out, perr := serve(t, "dictionary.evaluate", tc.payload, nil)
 		if tc.wantErr != "" {
 			if perr == nil || !strings.Contains(perr.Message, tc.wantErr) {
 				t.Errorf("%s: got %v, want error with %q", tc.payload, perr, tc.wantErr)
@@ -274,30 +298,30 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 	}
 
 	// A new data set makes the scoring stale.
-	state.setDataset(newLoadedData("other.csv", nil, nil, dataset.Columns{}, examples[:2]))
-	if _, perr := dictServe(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "changed") {
+	setData(t, "other.csv", examples[:2])
+	if _, perr := serve(t, "dictionary.evaluate", `{"kind":"majority"}`, nil); perr == nil || !strings.Contains(perr.Message, "changed") {
 		t.Errorf("stale scoring: %v", perr)
 	}
-	state.clearDataset()
-	if _, perr := dictServe(t, "dictionary.score", `{}`, nil); perr == nil || !strings.Contains(perr.Message, "Data page") {
+	data.Clear(testStore)
+	if _, perr := serve(t, "dictionary.score", `{}`, nil); perr == nil || !strings.Contains(perr.Message, "Data page") {
 		t.Errorf("score without data: %v", perr)
 	}
 }
 
 func TestDictionaryScoreCancelled(t *testing.T) {
 	examples := []dataset.Example{{Line: 2, Text: "good", Label: "a"}, {Line: 3, Text: "bad", Label: "b"}}
-	state.setDataset(newLoadedData("c.csv", nil, nil, dataset.Columns{}, examples))
-	defer state.clearDataset()
-	if _, perr := dictServe(t, "dictionary.load", `{"source":"afinn"}`, nil); perr != nil {
+	setData(t, "c.csv", examples)
+	defer data.Clear(testStore)
+	if _, perr := serve(t, "dictionary.load", `{"source":"afinn"}`, nil); perr != nil {
 		t.Fatal(perr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := dictScore(ctx, protocol.Request{Method: "dictionary.score"}, func(float64, string) {})
+	_, err := testPage.scoreData(ctx, protocol.Request{Method: "dictionary.score"}, func(float64, string) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled scoring: %v, want context.Canceled", err)
 	}
-	if _, sc := dictionaries.get(); sc != nil {
+	if _, sc := testPage.get(); sc != nil {
 		t.Errorf("a cancelled scoring was kept")
 	}
 }
@@ -318,7 +342,7 @@ func TestDictionaryAgreement(t *testing.T) {
 		ex.Label = "pos"
 		allPos[i] = ex
 	}
-	defer state.clearDataset()
+	defer data.Clear(testStore)
 
 	tests := []struct {
 		name     string
@@ -338,13 +362,13 @@ func TestDictionaryAgreement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			state.setDataset(newLoadedData("tiny.csv", nil, nil, dataset.Columns{}, tc.examples))
+			setData(t, "tiny.csv", tc.examples)
 			for _, step := range []string{"dictionary.load", "dictionary.score"} {
-				if _, perr := dictServe(t, step, `{"source":"vader"}`, nil); perr != nil {
+				if _, perr := serve(t, step, `{"source":"vader"}`, nil); perr != nil {
 					t.Fatalf("%s: %v", step, perr)
 				}
 			}
-			out, perr := dictServe(t, "dictionary.evaluate", tc.payload, nil)
+			out, perr := serve(t, "dictionary.evaluate", tc.payload, nil)
 			if perr != nil {
 				t.Fatal(perr)
 			}
@@ -358,8 +382,8 @@ func TestDictionaryAgreement(t *testing.T) {
 				if !errors.Is(err, agreement.ErrUndefined) {
 					t.Fatalf("CompareLabels: %v, want undefined", err)
 				}
-				if _, ok := m["kappa"]; ok || m[agreementUndefinedKey] != 1.0 {
-					t.Errorf("metrics %v, want no kappa and %s = 1", m, agreementUndefinedKey)
+				if _, ok := m["kappa"]; ok || m[board.UndefinedKey] != 1.0 {
+					t.Errorf("metrics %v, want no kappa and %s = 1", m, board.UndefinedKey)
 				}
 				if !strings.Contains(html, `data-agreement="kappa" data-value="">–</dd>`) || !strings.Contains(html, "not defined: the predictions and the human labels use only the label") {
 					t.Errorf("summary does not say why kappa is missing:\n%s", html)

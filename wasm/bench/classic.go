@@ -1,4 +1,4 @@
-package methods
+package bench
 
 import (
 	"context"
@@ -42,7 +42,7 @@ const benchClassicMaxRepeats = 50
 // registerClassicBench adds bench.classic, which times core/pipeline's
 // vectorize + fit so docs/BENCHMARKS.md's browser numbers come from the
 // code the Classic ML page runs.
-func registerClassicBench(e *protocol.Engine) {
+func registerClassic(e *protocol.Engine) {
 	e.Register("bench.classic", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
 		in := BenchClassicRequest{Model: "logreg", Features: "tfidf", Text: "text", Label: "label"}
 		if err := protocol.Decode(req, &in); err != nil {

@@ -1,11 +1,9 @@
-// Package methods registers the engine's methods: each decodes its payload,
-// calls core/, and encodes the result, rendering HTML fragments with the
-// same templ components the server uses (web/ui). No computing logic lives
-// here. Later capabilities add a file each (data.go, train.go, ...).
-package methods
+// Package engine is the engine's description of itself: the engine.*
+// methods (info, the About page's status card, a self-test that exercises
+// progress and cancellation, and a deliberate failure for tests).
+package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,25 +12,14 @@ import (
 	"textlab/core/buildinfo"
 	"textlab/wasm/protocol"
 	"textlab/web/ui"
-
-	"github.com/a-h/templ"
 )
 
-// Register adds every engine method to e.
-func Register(e *protocol.Engine) {
-	registerEngine(e)
-	registerData(e)
-	registerDictionary(e)
-	registerClassic(e)
-	registerAgreement(e)
-	registerBench(e)
-	registerClassicBench(e)
-	registerGenerate(e)
+// Options is what the engine's main knows about the running engine.
+type Options struct {
+	// SIMD says whether the WebAssembly SIMD kernels were installed
+	// (package textlab/wasm/simd).
+	SIMD bool
 }
-
-// SIMD records whether the engine's main installed the WebAssembly SIMD
-// kernels (package textlab/wasm/simd); the engine reports it.
-var SIMD bool
 
 // Info is what the engine tells the page about itself.
 type Info struct {
@@ -43,27 +30,14 @@ type Info struct {
 }
 
 // Describe returns the engine's self-description, sent with the ready message.
-func Describe(e *protocol.Engine) Info {
-	return Info{Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(), SIMD: SIMD, Methods: e.Methods()}
+func Describe(e *protocol.Engine, o Options) Info {
+	return Info{Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(), SIMD: o.SIMD, Methods: e.Methods()}
 }
 
-// Fragment is the result of a method that renders HTML for the page.
-type Fragment struct {
-	HTML string `json:"html"`
-}
-
-// render renders a templ component to a Fragment.
-func render(ctx context.Context, c templ.Component) (Fragment, error) {
-	var buf bytes.Buffer
-	if err := c.Render(ctx, &buf); err != nil {
-		return Fragment{}, err
-	}
-	return Fragment{HTML: buf.String()}, nil
-}
-
-func registerEngine(e *protocol.Engine) {
+// Register adds the engine.* methods to e.
+func Register(e *protocol.Engine, o Options) {
 	e.Register("engine.info", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-		return Describe(e), nil
+		return Describe(e, o), nil
 	})
 
 	// engine.status_card renders the status card with ui.EngineStatus.
@@ -75,9 +49,9 @@ func registerEngine(e *protocol.Engine) {
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		return render(ctx, ui.EngineStatus(ui.EngineInfo{
+		return protocol.Render(ctx, ui.EngineStatus(ui.EngineInfo{
 			Version: buildinfo.Version, GoVersion: buildinfo.GoVersion(),
-			Workers: in.Workers, Isolated: in.Isolated, Methods: e.Methods(), SIMD: SIMD,
+			Workers: in.Workers, Isolated: in.Isolated, Methods: e.Methods(), SIMD: o.SIMD,
 		}))
 	})
 

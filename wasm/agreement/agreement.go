@@ -1,14 +1,16 @@
-package methods
+// Package agreement is the Agreement page's part of the engine: it reads a
+// coder file, guesses its layout, computes the reliability statistics with
+// core/agreement and renders them with web/ui. The loaded file is kept in
+// the engine's store, so new settings recompute without a new upload.
+package agreement
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"textlab/core/agreement"
 	"textlab/core/dataset"
@@ -19,9 +21,9 @@ import (
 // The agreement page's methods (all on the primary worker, which keeps the
 // loaded coder file between calls):
 //
-//	agreement.load     {name, guess, settings} + file bytes → agreementResult
-//	agreement.example  {settings}                           → agreementResult
-//	agreement.compute  {settings, bootstrap?}               → agreementResult
+//	agreement.load     {name, guess, settings} + file bytes → result
+//	agreement.example  {settings}                           → result
+//	agreement.compute  {settings, bootstrap?}               → result
 //	agreement.clear    {}                                   → {}
 //
 // load parses the file, guesses the format and columns when guess is true,
@@ -30,8 +32,8 @@ import (
 // on the loaded file with new settings; with bootstrap it reports progress
 // and can be cancelled.
 
-// agreementSettings are the page's choices.
-type agreementSettings struct {
+// settings are the page's choices.
+type settings struct {
 	Format  string   `json:"format"`  // "wide" or "long"
 	Unit    string   `json:"unit"`    // unit column; "" numbers the rows (wide only)
 	Coders  []string `json:"coders"`  // coder columns (wide)
@@ -42,28 +44,28 @@ type agreementSettings struct {
 	Missing string   `json:"missing"` // extra missing markers, space separated
 }
 
-// agreementBootstrap asks for a bootstrap interval for alpha.
-type agreementBootstrap struct {
+// bootstrap asks for a bootstrap interval for alpha.
+type bootstrap struct {
 	Resamples int    `json:"resamples"`
 	Seed      uint64 `json:"seed"`
 }
 
-// agreementRequest is the payload of every agreement method.
-type agreementRequest struct {
-	Name      string              `json:"name"`
-	Guess     bool                `json:"guess"`
-	Settings  agreementSettings   `json:"settings"`
-	Bootstrap *agreementBootstrap `json:"bootstrap"`
+// request is the payload of every agreement method.
+type request struct {
+	Name      string     `json:"name"`
+	Guess     bool       `json:"guess"`
+	Settings  settings   `json:"settings"`
+	Bootstrap *bootstrap `json:"bootstrap"`
 }
 
-// agreementResult is what the page gets back: the rendered results, the
+// result is what the page gets back: the rendered results, the
 // file's columns and the settings actually used (guessed or given).
-type agreementResult struct {
-	HTML     string            `json:"html"`
-	Name     string            `json:"name"`
-	Rows     int               `json:"rows"`
-	Columns  []string          `json:"columns"`
-	Settings agreementSettings `json:"settings"`
+type result struct {
+	HTML     string   `json:"html"`
+	Name     string   `json:"name"`
+	Rows     int      `json:"rows"`
+	Columns  []string `json:"columns"`
+	Settings settings `json:"settings"`
 	// Alpha is Krippendorff's alpha, null when undefined.
 	Alpha *float64 `json:"alpha"`
 	// Notes are warnings about the file (a guessed encoding, units left
@@ -71,21 +73,24 @@ type agreementResult struct {
 	Notes []string `json:"notes"`
 }
 
-// agreementState is the loaded coder file of the primary worker.
-var agreementState struct {
-	mu    sync.Mutex
+// fileKey is where the loaded coder file lives in the engine's store.
+const fileKey = "agreement.file"
+
+// loadedFile is the loaded coder file.
+type loadedFile struct {
 	table *dataset.Table
 	name  string
+	size  int64
 }
 
-// agreementExampleName names the worked example in the page.
-const agreementExampleName = "Krippendorff (2011) worked example"
+// exampleName names the worked example in the page.
+const exampleName = "Krippendorff (2011) worked example"
 
-// agreementExample is the reliability data of Krippendorff (2011),
+// exampleCSV is the reliability data of Krippendorff (2011),
 // "Computing Krippendorff's Alpha-Reliability": four observers, twelve
 // units, empty cells for missing values. The paper reports alpha = 0.743
 // (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio).
-const agreementExample = `unit,A,B,C,D
+const exampleCSV = `unit,A,B,C,D
 1,1,1,,1
 2,2,2,3,2
 3,3,3,3,3
@@ -100,74 +105,72 @@ const agreementExample = `unit,A,B,C,D
 12,,3,,
 `
 
-func registerAgreement(e *protocol.Engine) {
+// Register adds the Agreement page's methods to e.
+func Register(e *protocol.Engine) {
+	store := e.Store()
 	e.Register("agreement.load", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-		var in agreementRequest
+		var in request
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		t, err := agreementParse(ctx, in.Name, req.Data)
+		t, err := parse(ctx, in.Name, req.Data)
 		if err != nil {
 			return nil, err
 		}
-		return agreementLoad(ctx, t, in, progress)
+		return load(ctx, store, t, int64(len(req.Data)), in, progress)
 	})
 
 	e.Register("agreement.example", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-		var in agreementRequest
+		var in request
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		t, err := agreementParse(ctx, "example.csv", []byte(agreementExample))
+		t, err := parse(ctx, "example.csv", []byte(exampleCSV))
 		if err != nil {
 			return nil, err
 		}
-		in.Name, in.Guess = agreementExampleName, true
-		return agreementLoad(ctx, t, in, progress)
+		in.Name, in.Guess = exampleName, true
+		return load(ctx, store, t, int64(len(exampleCSV)), in, progress)
 	})
 
 	e.Register("agreement.compute", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-		var in agreementRequest
+		var in request
 		if err := protocol.Decode(req, &in); err != nil {
 			return nil, err
 		}
-		agreementState.mu.Lock()
-		t, name := agreementState.table, agreementState.name
-		agreementState.mu.Unlock()
-		if t == nil {
+		f, ok := protocol.Lookup[*loadedFile](store, fileKey)
+		if !ok {
 			return nil, errors.New("no coder file is loaded: choose a file or load the worked example first")
 		}
-		return agreementRun(ctx, t, name, in.Settings, in.Bootstrap, progress)
+		return compute(ctx, f.table, f.name, in.Settings, in.Bootstrap, progress)
 	})
 
 	e.Register("agreement.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-		agreementState.mu.Lock()
-		agreementState.table, agreementState.name = nil, ""
-		agreementState.mu.Unlock()
+		store.Delete(fileKey)
 		return struct{}{}, nil
 	})
 }
 
-// agreementLoad computes the statistics of a freshly parsed file and, when
+// load computes the statistics of a freshly parsed file and, when
 // that works, makes it the loaded file.
-func agreementLoad(ctx context.Context, t *dataset.Table, in agreementRequest, progress protocol.Progress) (*agreementResult, error) {
+func load(ctx context.Context, store *protocol.Store, t *dataset.Table, size int64, in request, progress protocol.Progress) (*result, error) {
 	s := in.Settings
 	if in.Guess {
-		s = agreementGuess(t, s)
+		s = guess(t, s)
 	}
-	r, err := agreementRun(ctx, t, in.Name, s, in.Bootstrap, progress)
+	r, err := compute(ctx, t, in.Name, s, in.Bootstrap, progress)
 	if err != nil {
 		return nil, err
 	}
-	agreementState.mu.Lock()
-	agreementState.table, agreementState.name = t, in.Name
-	agreementState.mu.Unlock()
+	if err := store.Keep(fileKey, &loadedFile{table: t, name: in.Name, size: size}, size); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
-// agreementParse reads a coder file with the data set reader (encodings,
+// parse reads a coder file with the data set reader (encodings,
 // delimiters) and rejects files that cannot hold coder data.
-func agreementParse(ctx context.Context, name string, data []byte) (*dataset.Table, error) {
+func parse(ctx context.Context, name string, data []byte) (*dataset.Table, error) {
 	t, err := dataset.Parse(ctx, data, dataset.Options{Name: name})
 	switch {
 	case errors.Is(err, dataset.ErrEmpty):
@@ -196,28 +199,28 @@ func agreementParse(ctx context.Context, name string, data []byte) (*dataset.Tab
 }
 
 var (
-	agreementIDName    = regexp.MustCompile(`(?i)^(id|unit|units|item|items|doc|docs|document|case|segment|row|no|nr|#|index|idx|text_?id|doc_?id|unit_?id|item_?id|case_?id)$|(?i)[_ -]id$`)
-	agreementCoderName = regexp.MustCompile(`(?i)^(coder|coders|rater|raters|annotator|annotators|observer|observers|judge|judges|reader|readers)([_ -]?(id|name))?$`)
-	agreementCodeName  = regexp.MustCompile(`(?i)^(code|codes|label|labels|value|values|rating|ratings|category|categories|score|scores|annotation|answer)$`)
+	idName    = regexp.MustCompile(`(?i)^(id|unit|units|item|items|doc|docs|document|case|segment|row|no|nr|#|index|idx|text_?id|doc_?id|unit_?id|item_?id|case_?id)$|(?i)[_ -]id$`)
+	coderName = regexp.MustCompile(`(?i)^(coder|coders|rater|raters|annotator|annotators|observer|observers|judge|judges|reader|readers)([_ -]?(id|name))?$`)
+	codeName  = regexp.MustCompile(`(?i)^(code|codes|label|labels|value|values|rating|ratings|category|categories|score|scores|annotation|answer)$`)
 )
 
-// agreementGuess proposes the format and the columns of t, keeping the
+// guess proposes the format and the columns of t, keeping the
 // level, weights and missing markers of s.
-func agreementGuess(t *dataset.Table, s agreementSettings) agreementSettings {
-	out := agreementSettings{Level: s.Level, Weights: s.Weights, Missing: s.Missing, Format: "wide"}
+func guess(t *dataset.Table, s settings) settings {
+	out := settings{Level: s.Level, Weights: s.Weights, Missing: s.Missing, Format: "wide"}
 	find := func(re *regexp.Regexp, skip ...string) string {
 		for _, c := range t.Columns {
-			if re.MatchString(strings.TrimSpace(c)) && !agreementContains(skip, c) {
+			if re.MatchString(strings.TrimSpace(c)) && !contains(skip, c) {
 				return c
 			}
 		}
 		return ""
 	}
-	coder := find(agreementCoderName)
-	code := find(agreementCodeName, coder)
+	coder := find(coderName)
+	code := find(codeName, coder)
 	if coder != "" && code != "" && len(t.Columns) >= 3 {
 		out.Format, out.Coder, out.Code = "long", coder, code
-		out.Unit = find(agreementIDName, coder, code)
+		out.Unit = find(idName, coder, code)
 		if out.Unit == "" {
 			for _, c := range t.Columns {
 				if c != coder && c != code {
@@ -228,7 +231,7 @@ func agreementGuess(t *dataset.Table, s agreementSettings) agreementSettings {
 		}
 		return out
 	}
-	out.Unit = find(agreementIDName)
+	out.Unit = find(idName)
 	for _, c := range t.Columns {
 		if c != out.Unit {
 			out.Coders = append(out.Coders, c)
@@ -237,7 +240,7 @@ func agreementGuess(t *dataset.Table, s agreementSettings) agreementSettings {
 	return out
 }
 
-func agreementContains(list []string, s string) bool {
+func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -246,9 +249,9 @@ func agreementContains(list []string, s string) bool {
 	return false
 }
 
-// agreementRun builds the reliability data of t with settings s and
+// compute builds the reliability data of t with settings s and
 // renders every statistic.
-func agreementRun(ctx context.Context, t *dataset.Table, name string, s agreementSettings, boot *agreementBootstrap, progress protocol.Progress) (*agreementResult, error) {
+func compute(ctx context.Context, t *dataset.Table, name string, s settings, boot *bootstrap, progress protocol.Progress) (*result, error) {
 	if s.Level == "" {
 		s.Level = "nominal"
 	}
@@ -263,7 +266,7 @@ func agreementRun(ctx context.Context, t *dataset.Table, name string, s agreemen
 	if err != nil {
 		return nil, protocol.BadRequest("%v", err)
 	}
-	d, err := agreementData(t, s)
+	d, err := codingData(t, s)
 	if err != nil {
 		return nil, err
 	}
@@ -290,21 +293,21 @@ func agreementRun(ctx context.Context, t *dataset.Table, name string, s agreemen
 		}
 		return nil, errors.New(msg)
 	}
-	frag, err := render(ctx, ui.AgreementResults(ui.AgreementView{Summary: sum, Level: s.Level, Weights: weights.String(), Bootstrap: boot != nil}))
+	frag, err := protocol.Render(ctx, ui.AgreementResults(ui.AgreementView{Summary: sum, Level: s.Level, Weights: weights.String(), Bootstrap: boot != nil}))
 	if err != nil {
 		return nil, err
 	}
-	r := &agreementResult{HTML: frag.HTML, Name: name, Rows: len(t.Rows), Columns: t.Columns, Settings: s, Notes: append([]string{}, t.Warnings...)}
+	r := &result{HTML: frag.HTML, Name: name, Rows: len(t.Rows), Columns: t.Columns, Settings: s, Notes: append([]string{}, t.Warnings...)}
 	if sum.Alpha != nil {
 		a := sum.Alpha.Alpha
 		r.Alpha = &a
 	}
-	if name == agreementExampleName {
+	if name == exampleName {
 		r.Notes = append(r.Notes, "The paper reports alpha = 0.743 (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio): switch the level to compare.")
 	}
 	if n := len(sum.Unpairable); n > 0 {
 		u := sum.Unpairable[0]
-		note := fmt.Sprintf("line %d: unit %q has %s, so it is left out as unpairable", u.Line, u.ID, agreementCodes(u.NumCodes()))
+		note := fmt.Sprintf("line %d: unit %q has %s, so it is left out as unpairable", u.Line, u.ID, codes(u.NumCodes()))
 		if n > 1 {
 			note += fmt.Sprintf(" (and %d more units; see the list below)", n-1)
 		}
@@ -313,10 +316,10 @@ func agreementRun(ctx context.Context, t *dataset.Table, name string, s agreemen
 	return r, nil
 }
 
-// agreementData turns the table's rows into a reliability data matrix with
+// codingData turns the table's rows into a reliability data matrix with
 // the chosen columns. Units and messages carry the file's physical lines
 // (the header is line 1; dataset.Parse gives each row's first line).
-func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, error) {
+func codingData(t *dataset.Table, s settings) (*agreement.Data, error) {
 	records := make([][]string, 0, len(t.Rows)+1)
 	records = append(records, t.Columns)
 	lines := make([]int, 0, len(t.Rows)+1)
@@ -333,7 +336,7 @@ func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, erro
 	switch s.Format {
 	case "wide", "":
 		if len(s.Coders) < 2 {
-			return nil, fmt.Errorf("line 1: pick at least two coder columns (picked: %s)", agreementList(s.Coders))
+			return nil, fmt.Errorf("line 1: pick at least two coder columns (picked: %s)", list(s.Coders))
 		}
 		d, err = agreement.FromWide(records, agreement.WideOptions{Unit: s.Unit, Coders: s.Coders, Missing: missing, Lines: lines})
 	case "long":
@@ -359,16 +362,16 @@ func agreementData(t *dataset.Table, s agreementSettings) (*agreement.Data, erro
 	return d, nil
 }
 
-// agreementList joins names, or says "none".
-func agreementList(names []string) string {
+// list joins names, or says "none".
+func list(names []string) string {
 	if len(names) == 0 {
 		return "none"
 	}
 	return strings.Join(names, ", ")
 }
 
-// agreementCodes writes "no code", "only 1 code" or "3 codes".
-func agreementCodes(n int) string {
+// codes writes "no code", "only 1 code" or "3 codes".
+func codes(n int) string {
 	switch n {
 	case 0:
 		return "no code"
@@ -376,35 +379,4 @@ func agreementCodes(n int) string {
 		return "only 1 code"
 	}
 	return strconv.Itoa(n) + " codes"
-}
-
-// agreementUndefinedKey marks, in a run's metrics, that κ and α were
-// computed but are not defined for its labels (JSON has no NaN).
-const agreementUndefinedKey = "agreement_undefined"
-
-// agreementUndefinedNote is the board's reason for a run whose κ and α are
-// not defined.
-const agreementUndefinedNote = "not defined for this run: the predicted and the human labels are all one and the same label, so chance alone explains the agreement"
-
-// agreementNotComputedNote is the board's reason for a run without κ and α.
-const agreementNotComputedNote = "not computed for this run (it was added to the board before κ and α were)"
-
-// labelAgreement compares a run's predicted labels with the gold labels
-// (agreement.CompareLabels). It adds "kappa" and "alpha" to m when they are
-// defined, or agreementUndefinedKey when they are not, and returns what the
-// page's summary shows; class is the class of the page's headline list.
-func labelAgreement(predicted, gold []string, m map[string]float64, class string) (ui.GoldAgreementView, error) {
-	v := ui.GoldAgreementView{Kappa: math.NaN(), Alpha: math.NaN(), Class: class}
-	la, err := agreement.CompareLabels(predicted, gold)
-	switch {
-	case errors.Is(err, agreement.ErrUndefined):
-		m[agreementUndefinedKey] = 1
-		v.Note = "not defined: " + strings.TrimPrefix(strings.ReplaceAll(err.Error(), "both coders", "the predictions and the human labels"), agreement.ErrUndefined.Error()+": ")
-		return v, nil
-	case err != nil:
-		return v, err
-	}
-	v.Kappa, v.Alpha, v.Units = la.Kappa, la.Alpha, la.Units
-	m["kappa"], m["alpha"] = la.Kappa, la.Alpha
-	return v, nil
 }

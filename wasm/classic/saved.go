@@ -1,4 +1,4 @@
-package methods
+package classic
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"textlab/core/embed"
 	"textlab/core/pipeline"
@@ -20,39 +19,36 @@ import (
 // so that the misclassified documents, explanations and "label new texts"
 // work again without training.
 
-// classicVecs holds the word vectors the page loaded (one per engine
-// instance, like session).
-var classicVecs struct {
-	sync.Mutex
+// loadedVectors are the word vectors the page loaded.
+type loadedVectors struct {
 	v      *embed.Vectors
 	sha256 string
 }
 
-// classicVectorsFor returns the loaded word vectors when cfg uses embed
+// vectorsFor returns the loaded word vectors when cfg uses embed
 // features (nil otherwise), or an error that says to load them.
-func classicVectorsFor(cfg pipeline.Config) (*embed.Vectors, error) {
+func (p *page) vectorsFor(cfg pipeline.Config) (*embed.Vectors, error) {
 	if cfg.Features.Kind != pipeline.FeaturesEmbed {
 		return nil, nil
 	}
-	classicVecs.Lock()
-	defer classicVecs.Unlock()
-	if classicVecs.v == nil {
+	lv, ok := protocol.Lookup[*loadedVectors](p.store, vectorsKey)
+	if !ok {
 		return nil, errors.New("The word vectors are not loaded yet: the page loads them when you train with averaged word vectors (reload the page if that failed).")
 	}
-	return classicVecs.v, nil
+	return lv.v, nil
 }
 
-// classicVectorsResult describes the loaded word vectors.
-type classicVectorsResult struct {
+// vectorsResult describes the loaded word vectors.
+type vectorsResult struct {
 	Words  int    `json:"words"`
 	Dim    int    `json:"dim"`
 	SHA256 string `json:"sha256"`
 }
 
-// classicLoadVectors parses the word-vector file in req.Data (core/embed's
+// loadVectors parses the word-vector file in req.Data (core/embed's
 // format) and keeps it for training. A file that cannot be read leaves the
 // vectors loaded before.
-func classicLoadVectors(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) loadVectors(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -67,43 +63,43 @@ func classicLoadVectors(ctx context.Context, req protocol.Request, _ protocol.Pr
 		return nil, fmt.Errorf("%s: %v", in.Name, err)
 	}
 	sha := pipeline.VectorsSHA256(v)
-	classicVecs.Lock()
-	classicVecs.v, classicVecs.sha256 = v, sha
-	classicVecs.Unlock()
-	return classicVectorsResult{Words: v.Len(), Dim: v.Dim(), SHA256: sha}, nil
+	if err := p.store.Keep(vectorsKey, &loadedVectors{v: v, sha256: sha}, int64(len(req.Data))); err != nil {
+		return nil, err
+	}
+	return vectorsResult{Words: v.Len(), Dim: v.Dim(), SHA256: sha}, nil
 }
 
-// classicSavedFormat names the file classic.save writes.
-const classicSavedFormat = "textlab-classic-run"
+// savedFormat names the file classic.save writes.
+const savedFormat = "textlab-classic-run"
 
-// classicSaved is what classic.save writes: the trained pipeline (as
+// saved is what classic.save writes: the trained pipeline (as
 // pipeline.Trained.Save writes it) and, of the test predictions, the
 // misclassified ones with their texts and lines, which is all that the
 // page's "look inside" and "label new texts" sections need.
-type classicSaved struct {
+type savedRun struct {
 	Format  string          `json:"format"`
 	Version int             `json:"version"`
 	Dataset string          `json:"dataset"`
 	Method  string          `json:"method"`
 	Embed   bool            `json:"embed"` // the model needs the word vectors
-	Wrong   []classicWrong  `json:"misclassified"`
+	Wrong   []wrongDoc      `json:"misclassified"`
 	Model   json.RawMessage `json:"model"`
 }
 
-// classicWrong is one misclassified test document.
-type classicWrong struct {
+// wrong is one misclassified test document.
+type wrongDoc struct {
 	pipeline.Prediction
 	Text string `json:"text"`
 	Line int    `json:"line,omitempty"`
 }
 
-// classicMaxIndex bounds the document indices classic.restore accepts.
-const classicMaxIndex = 10_000_000
+// maxSavedIndex bounds the document indices classic.restore accepts.
+const maxSavedIndex = 10_000_000
 
-// classicSave returns the last run as bytes for IndexedDB (the "run"
+// save returns the last run as bytes for IndexedDB (the "run"
 // string) and whether restoring it needs the word vectors.
-func classicSave(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	run, err := lastClassicRun()
+func (p *page) save(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+	run, err := p.last()
 	if err != nil {
 		return nil, err
 	}
@@ -111,15 +107,15 @@ func classicSave(ctx context.Context, req protocol.Request, _ protocol.Progress)
 	if err := run.result.Model.Save(&model); err != nil {
 		return nil, err
 	}
-	s := classicSaved{
-		Format: classicSavedFormat, Version: 1, Dataset: run.dataset, Method: run.method,
-		Embed: run.result.Config.Features.Kind == pipeline.FeaturesEmbed, Wrong: []classicWrong{}, Model: model.Bytes(),
+	s := savedRun{
+		Format: savedFormat, Version: 1, Dataset: run.dataset, Method: run.method,
+		Embed: run.result.Config.Features.Kind == pipeline.FeaturesEmbed, Wrong: []wrongDoc{}, Model: model.Bytes(),
 	}
 	for _, p := range run.result.Test {
 		if p.Pred == p.True || p.Index < 0 || p.Index >= len(run.texts) {
 			continue
 		}
-		w := classicWrong{Prediction: p, Text: run.texts[p.Index]}
+		w := wrongDoc{Prediction: p, Text: run.texts[p.Index]}
 		if p.Index < len(run.lines) {
 			w.Line = run.lines[p.Index]
 		}
@@ -132,45 +128,45 @@ func classicSave(ctx context.Context, req protocol.Request, _ protocol.Progress)
 	return map[string]any{"run": string(b), "embed": s.Embed, "bytes": len(b)}, nil
 }
 
-// classicRestoreResult is what classic.restore returns.
-type classicRestoreResult struct {
+// restoreResult is what classic.restore returns.
+type restoreResult struct {
 	Dataset     string `json:"dataset"`
 	Method      string `json:"method"`
 	Settings    string `json:"settings"`
 	Explainable bool   `json:"explainable"`
 }
 
-// classicRestore makes the run saved by classic.save (bytes in req.Data)
+// restore makes the run saved by classic.save (bytes in req.Data)
 // the page's last run again. A model with word-vector features needs
 // classic.vectors first.
-func classicRestore(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) restore(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	if len(req.Data) == 0 {
 		return nil, protocol.BadRequest("classic.restore: no saved run")
 	}
-	var s classicSaved
+	var s savedRun
 	if err := json.Unmarshal(req.Data, &s); err != nil {
 		return nil, fmt.Errorf("The saved model could not be read (%v): train again.", err)
 	}
-	if s.Format != classicSavedFormat || s.Version != 1 {
+	if s.Format != savedFormat || s.Version != 1 {
 		return nil, fmt.Errorf("The saved model is not a Classic ML run of this version (%q, version %d): train again.", s.Format, s.Version)
 	}
 	var vectors *embed.Vectors
 	if s.Embed {
-		classicVecs.Lock()
-		vectors = classicVecs.v
-		classicVecs.Unlock()
+		if lv, ok := protocol.Lookup[*loadedVectors](p.store, vectorsKey); ok {
+			vectors = lv.v
+		}
 	}
 	model, err := pipeline.LoadWithVectors(bytes.NewReader(s.Model), vectors)
 	if err != nil {
 		return nil, fmt.Errorf("The saved model could not be loaded (%v): train again.", err)
 	}
 	names := model.LabelNames()
-	run := &classicRun{dataset: s.Dataset, method: s.Method}
+	run := &trainedRun{dataset: s.Dataset, method: s.Method}
 	res := &pipeline.Result{Config: model.Config(), LabelNames: names, Model: model}
 	maxIndex := -1
 	for i, w := range s.Wrong {
 		p := w.Prediction
-		if p.Index < 0 || p.Index >= classicMaxIndex || p.True < 0 || p.True >= len(names) || p.Pred < 0 || p.Pred >= len(names) || len(p.Probs) != len(names) {
+		if p.Index < 0 || p.Index >= maxSavedIndex || p.True < 0 || p.True >= len(names) || p.Pred < 0 || p.Pred >= len(names) || len(p.Probs) != len(names) {
 			return nil, fmt.Errorf("The saved model's misclassified document %d is damaged: train again.", i+1)
 		}
 		maxIndex = max(maxIndex, p.Index)
@@ -182,10 +178,10 @@ func classicRestore(ctx context.Context, req protocol.Request, _ protocol.Progre
 		run.texts[w.Index], run.lines[w.Index] = w.Text, w.Line
 	}
 	run.result = res
-	classicLast.Lock()
-	classicLast.run = run
-	classicLast.Unlock()
-	return classicRestoreResult{
+	if err := p.keep(run); err != nil {
+		return nil, err
+	}
+	return restoreResult{
 		Dataset: s.Dataset, Method: s.Method, Settings: pipeline.Describe(res.Config),
 		Explainable: model.TopFeatures(0, 1) != nil,
 	}, nil

@@ -1,4 +1,9 @@
-package methods
+// Package bench holds the engine's benchmark methods (bench.encode,
+// bench.decode, bench.classic): they time core/ inside the engine so the
+// browser numbers of docs/BENCHMARKS.md come from the same code the pages
+// run. They are not part of the production engine: only an engine built
+// with the "bench" build tag registers them (`make bench`).
+package bench
 
 import (
 	"context"
@@ -19,12 +24,6 @@ import (
 // this worker under its name; a call without bytes reuses the model of
 // that name, so engine.map can fan timed work out over a pool whose
 // workers were loaded once each.
-
-// The models loaded by the bench methods, by name.
-var (
-	benchEncoders namedModels[*bert.Model]
-	benchDecoders namedModels[*decoder.Llama]
-)
 
 // Limits on what one bench call may ask for.
 const (
@@ -83,7 +82,8 @@ type BenchResult struct {
 	Probe []float32 `json:"probe,omitempty"`
 }
 
-func registerBench(e *protocol.Engine) {
+func registerModels(e *protocol.Engine) {
+	store := e.Store()
 	// bench.encode times bert.Model.Encode over synthetic token ids.
 	e.Register("bench.encode", func(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
 		var in BenchEncodeRequest
@@ -103,7 +103,7 @@ func registerBench(e *protocol.Engine) {
 			return nil, err
 		}
 		res := BenchResult{Name: in.Name, Items: in.Sequences}
-		m, load, err := benchEncoder(in, req.Data)
+		m, load, err := benchEncoder(store, in, req.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +147,7 @@ func registerBench(e *protocol.Engine) {
 		if err := benchCounts(req.Method, in.Tokens, benchMaxTokens, in.Warmup, in.Iterations); err != nil {
 			return nil, err
 		}
-		m, load, err := benchDecoder(in.Name, in.Quantize, req.Data)
+		m, load, err := benchDecoder(store, in.Name, in.Quantize, req.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -196,8 +196,8 @@ func benchCounts(method string, items, maxItems, warmup, iterations int) error {
 // benchEncoder loads the encoder from data (keeping it under in.Name) or,
 // when data is empty, returns the one kept under in.Name. It also returns
 // the seconds loading took.
-func benchEncoder(in BenchEncodeRequest, data []byte) (*bert.Model, float64, error) {
-	return benchEncoders.get(in.Name, data, func(data []byte) (*bert.Model, error) {
+func benchEncoder(store *protocol.Store, in BenchEncodeRequest, data []byte) (*bert.Model, float64, error) {
+	return protocol.LoadModel(store, "bench.encoder/"+in.Name, data, func(data []byte) (*bert.Model, error) {
 		if len(in.Config) == 0 {
 			return nil, protocol.BadRequest("bench.encode: loading %q needs its config.json in the payload's config", in.Name)
 		}
@@ -215,8 +215,8 @@ func benchEncoder(in BenchEncodeRequest, data []byte) (*bert.Model, float64, err
 }
 
 // benchDecoder is benchEncoder for llama2.c checkpoints.
-func benchDecoder(name string, quantize bool, data []byte) (*decoder.Llama, float64, error) {
-	return benchDecoders.get(name, data, func(data []byte) (*decoder.Llama, error) {
+func benchDecoder(store *protocol.Store, name string, quantize bool, data []byte) (*decoder.Llama, float64, error) {
+	return protocol.LoadModel(store, "bench.decoder/"+name, data, func(data []byte) (*decoder.Llama, error) {
 		m, err := llama2c.LoadModel(data)
 		if err != nil {
 			return nil, fmt.Errorf("bench.decode: loading %q: %w", name, err)
@@ -272,4 +272,10 @@ func (r *BenchResult) finish() {
 	if r.Median > 0 {
 		r.PerSecond = float64(r.Items) / r.Median
 	}
+}
+
+// Register adds the benchmark methods to e.
+func Register(e *protocol.Engine) {
+	registerModels(e)
+	registerClassic(e)
 }

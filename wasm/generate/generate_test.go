@@ -1,13 +1,20 @@
-package methods
+package generate
 
 import (
 	"strings"
 	"testing"
 
+	"textlab/internal/enginetest"
 	"textlab/internal/runcref"
 )
 
 func f32(v float32) *float32 { return &v }
+
+// newEngine returns a fresh engine with decoder.generate.
+func newEngine(t *testing.T) enginetest.Call {
+	_, call := enginetest.New(t, Register)
+	return call
+}
 
 // TestGenerateReproducesRunC runs decoder.generate with run.c's settings
 // for the reference outputs of run.c on stories260K.bin (package runcref):
@@ -15,17 +22,18 @@ func f32(v float32) *float32 { return &v }
 // name, as the page does.
 func TestGenerateReproducesRunC(t *testing.T) {
 	ckpt := runcref.Checkpoint(t)
+	call := newEngine(t)
 	for i, run := range runcref.Runs {
 		var data []byte
 		if i == 0 {
 			data = ckpt
 		}
-		req := GenerateRequest{Name: "stories", Steps: runcref.Steps, Temperature: f32(run.Temperature), TopP: f32(run.TopP), Seed: run.Seed}
-		m := benchCall(t, "decoder.generate", req, data)
+		req := Request{Name: "stories", Steps: runcref.Steps, Temperature: f32(run.Temperature), TopP: f32(run.TopP), Seed: run.Seed}
+		m := call.JSON(t, "decoder.generate", req, data)
 		if m.Type != "result" {
 			t.Fatalf("%s: got %+v", run.File, m)
 		}
-		res := m.Result.(GenerateResult)
+		res := m.Result.(Result)
 		if got, want := runcref.Join(res.IDs), runcref.Join(runcref.IDs(t, run.File)); got != want {
 			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", run.File, got, want)
 		}
@@ -37,7 +45,8 @@ func TestGenerateReproducesRunC(t *testing.T) {
 
 func TestGenerateRejectsBadRequests(t *testing.T) {
 	ckpt := runcref.Checkpoint(t)
-	ok := func(r GenerateRequest) GenerateRequest {
+	call := newEngine(t)
+	ok := func(r Request) Request {
 		if r.Temperature == nil {
 			r.Temperature = f32(1)
 		}
@@ -51,22 +60,22 @@ func TestGenerateRejectsBadRequests(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		req  GenerateRequest
+		req  Request
 		data []byte
 		want string
 	}{
-		{"no temperature", GenerateRequest{TopP: f32(0.9), Seed: 1}, ckpt, "temperature and top_p are required"},
-		{"negative temperature", ok(GenerateRequest{Temperature: f32(-1)}), ckpt, "temperature -1 is negative"},
-		{"top_p above 1", ok(GenerateRequest{TopP: f32(1.5)}), ckpt, "top_p 1.5 is outside [0, 1]"},
-		{"seed 0", GenerateRequest{Temperature: f32(1), TopP: f32(0.9)}, ckpt, "seed must be at least 1"},
-		{"too many steps", ok(GenerateRequest{Steps: 513}), ckpt, "steps 513 is more than the model's seq_len 512"},
-		{"prompt outside the vocabulary", ok(GenerateRequest{Prompt: []int{1, 600}}), ckpt, "prompt token 1 is 600, outside the vocabulary [0, 512)"},
-		{"no model loaded", ok(GenerateRequest{Name: "never-sent"}), nil, `no model "never-sent" is loaded in this worker`},
-		{"not a checkpoint", ok(GenerateRequest{Name: "junk"}), []byte("not a model"), `"junk" is not a usable llama2.c checkpoint`},
+		{"no temperature", Request{TopP: f32(0.9), Seed: 1}, ckpt, "temperature and top_p are required"},
+		{"negative temperature", ok(Request{Temperature: f32(-1)}), ckpt, "temperature -1 is negative"},
+		{"top_p above 1", ok(Request{TopP: f32(1.5)}), ckpt, "top_p 1.5 is outside [0, 1]"},
+		{"seed 0", Request{Temperature: f32(1), TopP: f32(0.9)}, ckpt, "seed must be at least 1"},
+		{"too many steps", ok(Request{Steps: 513}), ckpt, "steps 513 is more than the model's seq_len 512"},
+		{"prompt outside the vocabulary", ok(Request{Prompt: []int{1, 600}}), ckpt, "prompt token 1 is 600, outside the vocabulary [0, 512)"},
+		{"no model loaded", ok(Request{Name: "never-sent"}), nil, `no model "never-sent" is loaded in this worker`},
+		{"not a checkpoint", ok(Request{Name: "junk"}), []byte("not a model"), `"junk" is not a usable llama2.c checkpoint`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := benchCall(t, "decoder.generate", tt.req, tt.data)
+			m := call.JSON(t, "decoder.generate", tt.req, tt.data)
 			if m.Type != "error" || m.Error.Code != "bad_request" || !strings.Contains(m.Error.Message, tt.want) {
 				t.Errorf("got %+v, want a bad_request containing %q", m, tt.want)
 			}
@@ -78,17 +87,18 @@ func TestGenerateRejectsBadRequests(t *testing.T) {
 // the int8 model is kept apart from the float32 one, and its settings say so.
 func TestGenerateInt8(t *testing.T) {
 	ckpt := runcref.Checkpoint(t)
-	req := GenerateRequest{Name: "q", Int8: true, Steps: 32, Temperature: f32(0), TopP: f32(0.9), Seed: 1}
-	m := benchCall(t, "decoder.generate", req, ckpt)
+	call := newEngine(t)
+	req := Request{Name: "q", Int8: true, Steps: 32, Temperature: f32(0), TopP: f32(0.9), Seed: 1}
+	m := call.JSON(t, "decoder.generate", req, ckpt)
 	if m.Type != "result" {
 		t.Fatalf("got %+v", m)
 	}
-	res := m.Result.(GenerateResult)
+	res := m.Result.(Result)
 	if res.Settings["int8"] != true || len(res.IDs) == 0 || len(res.IDs) > 32 {
 		t.Errorf("int8 result: %d ids, settings %v", len(res.IDs), res.Settings)
 	}
 	req.Int8 = false
-	if m := benchCall(t, "decoder.generate", req, nil); m.Type != "error" {
+	if m := call.JSON(t, "decoder.generate", req, nil); m.Type != "error" {
 		t.Errorf("the float32 model %q was never sent, but the call gave %+v", req.Name, m)
 	}
 }

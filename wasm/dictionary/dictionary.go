@@ -1,4 +1,9 @@
-package methods
+// Package dictionary is the Dictionary page's part of the engine: it loads
+// a built-in or uploaded dictionary (core/lexicon, core/vader), scores a
+// typed text or the loaded data set, turns scores into labels with a rule
+// and evaluates them against the human labels. The active dictionary and
+// the last scoring are kept in the engine's store.
+package dictionary
 
 import (
 	"context"
@@ -6,71 +11,82 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"textlab/core/lexicon"
 	"textlab/core/metrics"
 	"textlab/core/vader"
+	"textlab/wasm/board"
+	"textlab/wasm/data"
 	"textlab/wasm/protocol"
 	"textlab/web/ui"
 )
 
 // Limits of the dictionary methods.
 const (
-	dictMaxFile  = 20 << 20 // bytes of an uploaded dictionary
-	dictMaxText  = 1 << 20  // bytes of a typed text
-	dictShowRows = 10       // scored rows shown in the table
-	dictShowText = 120      // characters of a text shown in the table
-	dictNoMatch  = "no match"
+	maxFile  = 20 << 20 // bytes of an uploaded dictionary
+	maxText  = 1 << 20  // bytes of a typed text
+	showRows = 10       // scored rows shown in the table
+	showText = 120      // characters of a text shown in the table
+	noMatch  = "no match"
 )
 
-// dictState is what the dictionary page keeps in the engine between calls:
-// the active dictionary and the last scoring of the loaded data set.
-type dictState struct {
-	mu     sync.Mutex
-	active *dictActive
-	scored *dictScored
+// pageState is what the dictionary page keeps in the engine's store between
+// calls: the active dictionary and the last scoring of the loaded data set.
+// A pageState is never modified once stored; a change stores a new one.
+type pageState struct {
+	active *activeDict
+	scored *scoring
 }
 
-// dictActive is the chosen dictionary. dict is nil for VADER.
-type dictActive struct {
+// stateKey is where the page's state lives in the engine's store.
+const stateKey = "dictionary.state"
+
+// activeDict is the chosen dictionary. dict is nil for VADER.
+type activeDict struct {
 	source string // vader, afinn, bing or upload
 	name   string
 	dict   *lexicon.Dictionary
 	info   ui.DictInfoView
 }
 
-func (a *dictActive) isVADER() bool { return a.dict == nil }
+func (a *activeDict) isVADER() bool { return a.dict == nil }
 
-// dictScored is the data set scored with one dictionary.
-type dictScored struct {
-	active  *dictActive
-	data    *LoadedData
+// scoring is the data set scored with one dictionary.
+type scoring struct {
+	active  *activeDict
+	data    *data.Loaded
 	vader   []vader.Scores   // VADER
 	results []lexicon.Result // word lists (without matches)
 }
 
-var dictionaries = &dictState{}
-
-func (s *dictState) get() (*dictActive, *dictScored) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.active, s.scored
+// page is the Dictionary page's methods over the engine's store.
+type page struct {
+	store *protocol.Store
 }
 
-// registerDictionary adds the dictionary page's methods.
-func registerDictionary(e *protocol.Engine) {
-	e.Register("dictionary.load", dictLoad)
-	e.Register("dictionary.try", dictTry)
-	e.Register("dictionary.score", dictScore)
-	e.Register("dictionary.evaluate", dictEvaluate)
+// get returns the active dictionary and the last scoring (nil if none).
+func (p *page) get() (*activeDict, *scoring) {
+	st, _ := protocol.Lookup[*pageState](p.store, stateKey)
+	if st == nil {
+		return nil, nil
+	}
+	return st.active, st.scored
 }
 
-// dictLoad makes a dictionary the active one. Payload: {source: "vader" |
+// Register adds the Dictionary page's methods to e.
+func Register(e *protocol.Engine) {
+	p := &page{store: e.Store()}
+	e.Register("dictionary.load", p.loadDict)
+	e.Register("dictionary.try", p.tryText)
+	e.Register("dictionary.score", p.scoreData)
+	e.Register("dictionary.evaluate", p.evaluateRule)
+}
+
+// loadDict makes a dictionary the active one. Payload: {source: "vader" |
 // "afinn" | "bing" | "upload", name}; an upload's bytes come in req.Data.
 // A dictionary that cannot be read leaves the active one in place.
-func dictLoad(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) loadDict(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	var in struct {
 		Source string `json:"source"`
 		Name   string `json:"name"`
@@ -78,13 +94,13 @@ func dictLoad(ctx context.Context, req protocol.Request, _ protocol.Progress) (a
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	a := &dictActive{source: in.Source}
+	a := &activeDict{source: in.Source}
 	switch in.Source {
 	case "vader":
 		a.name = "VADER"
 		a.info = ui.DictInfoView{Name: a.name, Kind: "vader", Entries: vader.LexiconSize(), Weighted: true,
 			Categories: []string{"compound", "pos", "neu", "neg"}}
-		dictBuiltinInfo(&a.info, "vader")
+		builtinInfo(&a.info, "vader")
 	case "afinn", "bing":
 		d := lexicon.AFINN()
 		a.name = "AFINN-111"
@@ -92,8 +108,8 @@ func dictLoad(ctx context.Context, req protocol.Request, _ protocol.Progress) (a
 			d, a.name = lexicon.Bing(), "Bing opinion lexicon"
 		}
 		a.dict = d
-		a.info = dictListInfo(a.name, d)
-		dictBuiltinInfo(&a.info, in.Source)
+		a.info = listInfo(a.name, d)
+		builtinInfo(&a.info, in.Source)
 	case "upload":
 		name := strings.TrimSpace(in.Name)
 		if name == "" {
@@ -102,23 +118,23 @@ func dictLoad(ctx context.Context, req protocol.Request, _ protocol.Progress) (a
 		switch {
 		case len(req.Data) == 0:
 			return nil, fmt.Errorf("%s: the file is empty; choose a .dic or .csv dictionary file", name)
-		case len(req.Data) > dictMaxFile:
-			return nil, fmt.Errorf("%s: the file is %.1f MB; a dictionary may be at most %d MB", name, float64(len(req.Data))/(1<<20), dictMaxFile>>20)
+		case len(req.Data) > maxFile:
+			return nil, fmt.Errorf("%s: the file is %.1f MB; a dictionary may be at most %d MB", name, float64(len(req.Data))/(1<<20), maxFile>>20)
 		}
 		d, err := lexicon.Parse(name, req.Data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v. The dictionary loaded before is still active.", name, err)
 		}
 		a.name, a.dict = name, d
-		a.info = dictListInfo(name, d)
-		a.info.Source = "your file (" + dictFormat(req.Data) + ")"
+		a.info = listInfo(name, d)
+		a.info.Source = "your file (" + fileFormat(req.Data) + ")"
 	default:
 		return nil, protocol.BadRequest("dictionary.load: source must be vader, afinn, bing or upload, not %q", in.Source)
 	}
-	dictionaries.mu.Lock()
-	dictionaries.active, dictionaries.scored = a, nil
-	dictionaries.mu.Unlock()
-	f, err := render(ctx, ui.DictInfo(a.info))
+	if err := p.store.Keep(stateKey, &pageState{active: a}, int64(len(req.Data))); err != nil {
+		return nil, err
+	}
+	f, err := protocol.Render(ctx, ui.DictInfo(a.info))
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +142,7 @@ func dictLoad(ctx context.Context, req protocol.Request, _ protocol.Progress) (a
 		"categories": a.info.Categories, "weighted": a.info.Weighted}, nil
 }
 
-func dictBuiltinInfo(v *ui.DictInfoView, id string) {
+func builtinInfo(v *ui.DictInfoView, id string) {
 	for _, s := range ui.DictSources {
 		if s.ID == id {
 			v.Source, v.License = s.Source, s.License
@@ -134,14 +150,14 @@ func dictBuiltinInfo(v *ui.DictInfoView, id string) {
 	}
 }
 
-func dictFormat(data []byte) string {
+func fileFormat(data []byte) string {
 	if strings.HasPrefix(strings.TrimSpace(string(data[:min(len(data), 16)])), "%") {
 		return "LIWC .dic"
 	}
 	return "CSV"
 }
 
-func dictListInfo(name string, d *lexicon.Dictionary) ui.DictInfoView {
+func listInfo(name string, d *lexicon.Dictionary) ui.DictInfoView {
 	v := ui.DictInfoView{Name: name, Kind: "list", Entries: len(d.Entries), Categories: d.Categories, Weighted: d.Weighted}
 	for _, e := range d.Entries {
 		if e.Prefix {
@@ -156,35 +172,35 @@ func dictListInfo(name string, d *lexicon.Dictionary) ui.DictInfoView {
 
 var errNoDictionary = fmt.Errorf("no dictionary is active yet: choose one above")
 
-// dictTry scores one text. Payload: {text}. Result: the rendered scores
+// tryText scores one text. Payload: {text}. Result: the rendered scores
 // and highlighted text, plus the plain numbers.
-func dictTry(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+func (p *page) tryText(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	var in struct {
 		Text string `json:"text"`
 	}
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	if len(in.Text) > dictMaxText {
-		return nil, fmt.Errorf("the text is %d KB; type or paste at most %d KB here (score longer texts as a data set)", len(in.Text)>>10, dictMaxText>>10)
+	if len(in.Text) > maxText {
+		return nil, fmt.Errorf("the text is %d KB; type or paste at most %d KB here (score longer texts as a data set)", len(in.Text)>>10, maxText>>10)
 	}
-	a, _ := dictionaries.get()
+	a, _ := p.get()
 	if a == nil {
 		return nil, errNoDictionary
 	}
-	v, plain := dictTryView(a, in.Text)
-	f, err := render(ctx, ui.DictTry(v))
+	v, plain := tryView(a, in.Text)
+	f, err := protocol.Render(ctx, ui.DictTry(v))
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"html": f.HTML, "kind": v.Kind, "scores": plain}, nil
 }
 
-// dictTryView scores text with a and describes the result for ui.DictTry,
+// tryView scores text with a and describes the result for ui.DictTry,
 // returning the plain numbers as well.
-func dictTryView(a *dictActive, text string) (ui.DictTryView, map[string]any) {
+func tryView(a *activeDict, text string) (ui.DictTryView, map[string]any) {
 	v := ui.DictTryView{Kind: a.info.Kind, Name: a.name}
-	var spans []dictSpan
+	var spans []matchSpan
 	plain := map[string]any{}
 	if a.isVADER() {
 		r := vader.Analyze(text)
@@ -195,7 +211,7 @@ func dictTryView(a *dictActive, text string) (ui.DictTryView, map[string]any) {
 				continue
 			}
 			title := fmt.Sprintf("%s: lexicon %+.1f, contributes %+.3f after VADER's rules", w.Text, w.Lexicon, w.Valence)
-			spans = append(spans, dictSpan{w.Start, w.End, dictSignedLabel(w.Valence, 2), title, dictSign(w.Valence)})
+			spans = append(spans, matchSpan{w.Start, w.End, signedLabel(w.Valence, 2), title, signOf(w.Valence)})
 		}
 	} else {
 		r := a.dict.Score(text)
@@ -210,39 +226,39 @@ func dictTryView(a *dictActive, text string) (ui.DictTryView, map[string]any) {
 			label := strings.Join(m.Categories, ", ")
 			sign := 0
 			if a.dict.Weighted {
-				label = dictSignedLabel(m.Score, 2)
-				sign = dictSign(m.Score)
+				label = signedLabel(m.Score, 2)
+				sign = signOf(m.Score)
 			} else if len(m.Categories) == 1 {
-				sign = dictCategorySign(m.Categories[0])
+				sign = categorySign(m.Categories[0])
 			}
 			title := fmt.Sprintf("%q matches %q (%s)", m.Text, m.Term, strings.Join(m.Categories, ", "))
 			if a.dict.Weighted {
 				title += fmt.Sprintf(", weight %+g", m.Score)
 			}
-			spans = append(spans, dictSpan{m.Start, m.End, label, title, sign})
+			spans = append(spans, matchSpan{m.Start, m.End, label, title, sign})
 		}
 	}
-	v.Segments, v.Matches = dictSegments(text, spans)
+	v.Segments, v.Matches = highlight(text, spans)
 	return v, plain
 }
 
-// dictSpan is a byte range of a text to mark.
-type dictSpan struct {
+// matchSpan is a byte range of a text to mark.
+type matchSpan struct {
 	start, end   int
 	label, title string
 	sign         int
 }
 
-// dictSegments cuts text at the spans (byte offsets into text). Spans that
+// highlight cuts text at the spans (byte offsets into text). Spans that
 // are out of range, overlap an earlier one, or do not fall on character
 // boundaries are left unmarked rather than cutting a character in two.
-func dictSegments(text string, spans []dictSpan) ([]ui.DictSegment, int) {
+func highlight(text string, spans []matchSpan) ([]ui.DictSegment, int) {
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	var segs []ui.DictSegment
 	pos, marked := 0, 0
 	for _, s := range spans {
 		if s.start < pos || s.end <= s.start || s.end > len(text) ||
-			!dictBoundary(text, s.start) || !dictBoundary(text, s.end) {
+			!boundary(text, s.start) || !boundary(text, s.end) {
 			continue
 		}
 		if s.start > pos {
@@ -258,11 +274,11 @@ func dictSegments(text string, spans []dictSpan) ([]ui.DictSegment, int) {
 	return segs, marked
 }
 
-func dictBoundary(s string, i int) bool {
+func boundary(s string, i int) bool {
 	return i == 0 || i == len(s) || utf8.RuneStart(s[i])
 }
 
-func dictSign(x float64) int {
+func signOf(x float64) int {
 	switch {
 	case x > 0:
 		return 1
@@ -272,9 +288,9 @@ func dictSign(x float64) int {
 	return 0
 }
 
-// dictCategorySign colours the categories of unweighted lists whose names
+// categorySign colours the categories of unweighted lists whose names
 // say their direction (Bing's "positive" and "negative", LIWC's "posemo").
-func dictCategorySign(c string) int {
+func categorySign(c string) int {
 	c = strings.ToLower(c)
 	switch {
 	case strings.HasPrefix(c, "pos"):
@@ -285,7 +301,7 @@ func dictCategorySign(c string) int {
 	return 0
 }
 
-func dictSignedLabel(x float64, digits int) string {
+func signedLabel(x float64, digits int) string {
 	s := fmt.Sprintf("%+.*f", digits, x)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "+" || s == "-" || s == "+0" || s == "-0" {
@@ -294,27 +310,27 @@ func dictSignedLabel(x float64, digits int) string {
 	return s
 }
 
-// dictScore scores every text of the loaded data set with the active
+// scoreData scores every text of the loaded data set with the active
 // dictionary. Payload: {} (optional {rows}: how many rows to show).
-func dictScore(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
+func (p *page) scoreData(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
 	in := struct {
 		Rows int `json:"rows"`
-	}{Rows: dictShowRows}
+	}{Rows: showRows}
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
 	if in.Rows < 1 || in.Rows > 500 {
 		return nil, protocol.BadRequest("dictionary.score: rows must be 1..500")
 	}
-	a, _ := dictionaries.get()
+	a, _ := p.get()
 	if a == nil {
 		return nil, errNoDictionary
 	}
-	d, ok := state.Dataset()
+	d, ok := data.Current(p.store)
 	if !ok || len(d.Texts) == 0 {
 		return nil, fmt.Errorf("no data set is loaded: load a labeled CSV (or a sample) on the Data page first")
 	}
-	sc := &dictScored{active: a, data: d}
+	sc := &scoring{active: a, data: d}
 	var err error
 	if a.isVADER() {
 		sc.vader, err = vader.ScoreAll(ctx, d.Texts, progress)
@@ -327,13 +343,18 @@ func dictScore(ctx context.Context, req protocol.Request, progress protocol.Prog
 	if err != nil {
 		return nil, err
 	}
-	dictionaries.mu.Lock()
-	if dictionaries.active == a {
-		dictionaries.scored = sc
+	err = p.store.Update(stateKey, func(old any) (any, int64) {
+		st, _ := old.(*pageState)
+		if st == nil || st.active != a {
+			return old, int64(len(d.Texts)) * 64 // the dictionary changed meanwhile: keep that
+		}
+		return &pageState{active: a, scored: sc}, int64(len(d.Texts)) * 64
+	})
+	if err != nil {
+		return nil, err
 	}
-	dictionaries.mu.Unlock()
 
-	f, err := render(ctx, ui.DictScores(dictScoreTable(sc, in.Rows)))
+	f, err := protocol.Render(ctx, ui.DictScores(scoreTable(sc, in.Rows)))
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +362,8 @@ func dictScore(ctx context.Context, req protocol.Request, progress protocol.Prog
 		"labels": d.LabelNames, "dictionary": a.name}, nil
 }
 
-// dictColumns returns the score columns of a scoring and each text's values.
-func dictColumns(sc *dictScored) (cols []string, percent []bool, values func(i int) []float64) {
+// scoreColumns returns the score columns of a scoring and each text's values.
+func scoreColumns(sc *scoring) (cols []string, percent []bool, values func(i int) []float64) {
 	if sc.active.isVADER() {
 		return []string{"compound", "pos", "neu", "neg"}, []bool{false, false, false, false}, func(i int) []float64 {
 			s := sc.vader[i]
@@ -371,11 +392,11 @@ func dictColumns(sc *dictScored) (cols []string, percent []bool, values func(i i
 	}
 }
 
-// dictScoreTable shows the first rows of a scoring and the column means per
+// scoreTable shows the first rows of a scoring and the column means per
 // gold label.
-func dictScoreTable(sc *dictScored, rows int) ui.DictScoreTable {
+func scoreTable(sc *scoring, rows int) ui.DictScoreTable {
 	d := sc.data
-	cols, percent, values := dictColumns(sc)
+	cols, percent, values := scoreColumns(sc)
 	t := ui.DictScoreTable{Dataset: d.Name, Dictionary: sc.active.name, Total: len(d.Texts), Columns: cols, Percent: percent}
 	sums := make([][]float64, len(d.LabelNames))
 	counts := make([]int, len(d.LabelNames))
@@ -394,7 +415,7 @@ func dictScoreTable(sc *dictScored, rows int) ui.DictScoreTable {
 			if i < len(d.Examples) {
 				line = d.Examples[i].Line
 			}
-			t.Rows = append(t.Rows, ui.DictScoreRow{Row: line, Text: dictShorten(d.Texts[i], dictShowText), Gold: d.LabelNames[l], Values: vals})
+			t.Rows = append(t.Rows, ui.DictScoreRow{Row: line, Text: shorten(d.Texts[i], showText), Gold: d.LabelNames[l], Values: vals})
 		}
 	}
 	for l, name := range d.LabelNames {
@@ -409,7 +430,7 @@ func dictScoreTable(sc *dictScored, rows int) ui.DictScoreTable {
 	return t
 }
 
-func dictShorten(s string, n int) string {
+func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if utf8.RuneCountInString(s) <= n {
 		return s
@@ -418,8 +439,8 @@ func dictShorten(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// dictRuleIn is the rule a user sets on the page.
-type dictRuleIn struct {
+// ruleSettings is the rule a user sets on the page.
+type ruleSettings struct {
 	Kind      string  `json:"kind"`      // compound, share, score or majority
 	Category  string  `json:"category"`  // for share
 	Threshold float64 `json:"threshold"` // for compound, share and score
@@ -430,26 +451,26 @@ type dictRuleIn struct {
 	Mapping map[string]string `json:"mapping"`
 }
 
-// dictEvaluate turns the scores of the last data-set scoring into labels
+// evaluateRule turns the scores of the last data-set scoring into labels
 // with a rule and evaluates them against the gold labels. Payload:
-// dictRuleIn. Result: the rendered report, the method's name, the metrics
+// ruleSettings. Result: the rendered report, the method's name, the metrics
 // and the settings (for the results board).
-func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
-	var in dictRuleIn
+func (p *page) evaluateRule(ctx context.Context, req protocol.Request, progress protocol.Progress) (any, error) {
+	var in ruleSettings
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	a, sc := dictionaries.get()
+	a, sc := p.get()
 	if a == nil {
 		return nil, errNoDictionary
 	}
 	if sc == nil || sc.active != a {
 		return nil, fmt.Errorf("score the data set with %s first (step 3)", a.name)
 	}
-	if d, ok := state.Dataset(); !ok || d.Version != sc.data.Version {
+	if d, ok := data.Current(p.store); !ok || d.Version != sc.data.Version {
 		return nil, fmt.Errorf("the data set changed since it was scored: score it again (step 3)")
 	}
-	rule, method, err := dictRule(a, in)
+	rule, method, err := buildRule(a, in)
 	if err != nil {
 		return nil, err
 	}
@@ -509,13 +530,13 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	for i := range pred {
 		predicted[i], gold[i] = names[pred[i]], names[d.Labels[i]]
 	}
-	ga, err := labelAgreement(predicted, gold, m, "dict-scores")
+	ga, err := board.GoldAgreement(predicted, gold, m, "dict-scores")
 	if err != nil {
 		return nil, err
 	}
-	v := dictEvalView(method, d.Name, names, len(d.LabelNames), rep, cm)
+	v := evalView(method, d.Name, names, len(d.LabelNames), rep, cm)
 	v.Agreement = &ga
-	f, err := render(ctx, ui.DictEvaluation(v))
+	f, err := protocol.Render(ctx, ui.DictEvaluation(v))
 	if err != nil {
 		return nil, err
 	}
@@ -534,8 +555,8 @@ func dictEvaluate(ctx context.Context, req protocol.Request, progress protocol.P
 	}, nil
 }
 
-// dictRule builds the core rule for a user's settings and names the method.
-func dictRule(a *dictActive, in dictRuleIn) (lexicon.Rule, string, error) {
+// buildRule builds the core rule for a user's settings and names the method.
+func buildRule(a *activeDict, in ruleSettings) (lexicon.Rule, string, error) {
 	switch in.Kind {
 	case "compound", "share", "score", "majority":
 	default:
@@ -551,7 +572,7 @@ func dictRule(a *dictActive, in dictRuleIn) (lexicon.Rule, string, error) {
 		}
 		r.Neutral = "neutral"
 	}
-	t := dictSignedLabel(in.Threshold, 4)
+	t := signedLabel(in.Threshold, 4)
 	if in.Threshold == 0 {
 		t = "0"
 	}
@@ -572,29 +593,29 @@ func dictRule(a *dictActive, in dictRuleIn) (lexicon.Rule, string, error) {
 	}
 	switch in.Kind {
 	case "share":
-		if _, ok := dictIndexOf(a.dict.Categories, in.Category); !ok {
+		if _, ok := indexOf(a.dict.Categories, in.Category); !ok {
 			return r, "", fmt.Errorf("choose one of the dictionary's categories (%s) for the share rule", strings.Join(a.dict.Categories, ", "))
 		}
 		if in.Neutral {
 			return r, "", fmt.Errorf("a share is never negative, so the share rule has no neutral band: untick it")
 		}
 		r.Kind, r.Category = lexicon.Share, in.Category
-		return r, fmt.Sprintf("%s %s share ≥ %s", a.name, in.Category, dictPercentLabel(in.Threshold)), nil
+		return r, fmt.Sprintf("%s %s share ≥ %s", a.name, in.Category, percentLabel(in.Threshold)), nil
 	case "score":
 		r.Kind = lexicon.Score
 		return r, fmt.Sprintf("%s score ≥ %s%s", a.name, strings.TrimPrefix(t, "+"), band), nil
 	case "majority":
-		r = lexicon.Rule{Kind: lexicon.Majority, Neutral: dictNoMatch}
+		r = lexicon.Rule{Kind: lexicon.Majority, Neutral: noMatch}
 		return r, a.name + " majority category", nil
 	}
 	return r, "", protocol.BadRequest("dictionary.evaluate: rule kind must be compound, share, score or majority, not %q", in.Kind)
 }
 
-func dictPercentLabel(x float64) string {
+func percentLabel(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", 100*x), "0"), ".") + "%"
 }
 
-func dictIndexOf(xs []string, x string) (int, bool) {
+func indexOf(xs []string, x string) (int, bool) {
 	for i, y := range xs {
 		if y == x {
 			return i, true
@@ -603,9 +624,9 @@ func dictIndexOf(xs []string, x string) (int, bool) {
 	return -1, false
 }
 
-// dictEvalView describes a metrics report for ui.DictEvaluation; names
+// evalView describes a metrics report for ui.DictEvaluation; names
 // are the labels by index, the first nGold of them the data set's.
-func dictEvalView(method, dataset string, names []string, nGold int, rep *metrics.Report, cm [][]int) ui.DictEvalView {
+func evalView(method, dataset string, names []string, nGold int, rep *metrics.Report, cm [][]int) ui.DictEvalView {
 	v := ui.DictEvalView{Method: method, Dataset: dataset, Accuracy: rep.Accuracy, Labels: names, Matrix: cm,
 		Macro:    [3]float64{rep.Macro.Precision, rep.Macro.Recall, rep.Macro.F1},
 		Weighted: [3]float64{rep.Weighted.Precision, rep.Weighted.Recall, rep.Weighted.F1}}

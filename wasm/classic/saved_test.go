@@ -1,4 +1,4 @@
-package methods
+package classic
 
 import (
 	"bytes"
@@ -9,10 +9,10 @@ import (
 	"textlab/core/embed"
 )
 
-// classicVectorsFile returns a word-vector file (core/embed's format) that
+// vectorsFile returns a word-vector file (core/embed's format) that
 // knows the sentiment words of classicCSV: positive words point one way,
 // negative ones the other.
-func classicVectorsFile(t *testing.T) []byte {
+func vectorsFile(t *testing.T) []byte {
 	t.Helper()
 	words := []string{"good", "great", "fine", "lovely", "nice", "bad", "awful", "poor", "dull", "worse", "film"}
 	vecs := make([][]float32, len(words))
@@ -36,10 +36,7 @@ func classicVectorsFile(t *testing.T) []byte {
 }
 
 func TestClassicVectorsAndEmbedTraining(t *testing.T) {
-	call := loadClassic(t)
-	classicVecs.Lock()
-	classicVecs.v = nil
-	classicVecs.Unlock()
+	_, call := loadClassic(t)
 	embedLogreg := `{"features":{"kind":"embed"},"model":{"kind":"logreg"},"seed":3}`
 	if m := call("classic.train", embedLogreg, nil); m.Error == nil || !strings.Contains(m.Error.Message, "word vectors are not loaded") {
 		t.Fatalf("train before classic.vectors: %+v", m)
@@ -56,7 +53,7 @@ func TestClassicVectorsAndEmbedTraining(t *testing.T) {
 			t.Errorf("%s: %+v, want error with %q", tc.name, m, tc.want)
 		}
 	}
-	m := call("classic.vectors", `{"name":"glove.bin"}`, classicVectorsFile(t))
+	m := call("classic.vectors", `{"name":"glove.bin"}`, vectorsFile(t))
 	if m.Type != "result" {
 		t.Fatalf("classic.vectors: %+v", m.Error)
 	}
@@ -80,8 +77,8 @@ func TestClassicVectorsAndEmbedTraining(t *testing.T) {
 }
 
 func TestClassicSaveRestore(t *testing.T) {
-	call := loadClassic(t)
-	if m := call("classic.vectors", `{"name":"glove.bin"}`, classicVectorsFile(t)); m.Type != "result" {
+	store, call := loadClassic(t)
+	if m := call("classic.vectors", `{"name":"glove.bin"}`, vectorsFile(t)); m.Type != "result" {
 		t.Fatal(m.Error)
 	}
 	unlabeled := []byte("text\ngood nice film\nawful poor film\n<b>bold</b> fine\n")
@@ -110,9 +107,7 @@ func TestClassicSaveRestore(t *testing.T) {
 		if embedded != strings.Contains(payload, `"embed"`) {
 			t.Errorf("%s: embed = %v", payload, embedded)
 		}
-		classicLast.Lock()
-		classicLast.run = nil
-		classicLast.Unlock()
+		store.Delete(lastKey)
 		if m := call("classic.explain", `{"text":"good"}`, nil); m.Error == nil {
 			t.Fatal("explain without a run: no error")
 		}
@@ -135,7 +130,7 @@ func TestClassicSaveRestore(t *testing.T) {
 }
 
 func TestClassicRestoreRejects(t *testing.T) {
-	call := loadClassic(t)
+	_, call := loadClassic(t)
 	if m := call("classic.train", classicTFIDF, nil); m.Type != "result" {
 		t.Fatal(m.Error)
 	}

@@ -1,15 +1,20 @@
-package methods
+package classic
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"textlab/core/agreement"
 	"textlab/core/dataset"
 	"textlab/core/pipeline"
+	"textlab/internal/enginetest"
+	"textlab/wasm/board"
+	"textlab/wasm/data"
 	"textlab/wasm/protocol"
 )
 
@@ -30,14 +35,24 @@ func classicCSV() string {
 
 // loadClassic loads classicCSV on the Data page's method and returns the
 // engine's call function.
-func loadClassic(t *testing.T) func(method, payload string, data []byte) protocol.Message {
+func loadClassic(t *testing.T) (*protocol.Store, enginetest.Call) {
 	t.Helper()
-	call := dataEngine(t)
+	store, call := newEngine(t)
 	if m := call("data.load", `{"name":"films.csv"}`, []byte(classicCSV())); m.Type != "result" {
 		t.Fatalf("data.load: %+v", m.Error)
 	}
-	return call
+	return store, call
 }
+
+// newEngine returns a fresh engine with the Data and Classic ML pages'
+// methods, its store, and a function that serves one request.
+func newEngine(t *testing.T) (*protocol.Store, enginetest.Call) {
+	t.Helper()
+	e, call := enginetest.New(t, data.Register, Register)
+	return e.Store(), call
+}
+
+var jsonOf = enginetest.JSONOf
 
 const classicTFIDF = `{"eval":{"kind":"holdout","test_size":20,"stratify":true},"features":{"kind":"tfidf","ngram_min":1,"ngram_max":1,"min_df":1,"max_df":1},"model":{"kind":"logreg","C":1},"seed":42}`
 
@@ -65,7 +80,7 @@ func TestClassicSettings(t *testing.T) {
 		{"evaluation", `{"eval":{"kind":"bootstrap"}}`, "Unknown evaluation", nil},
 	}
 	for _, tc := range tests {
-		var s classicSettings
+		var s settings
 		if err := json.Unmarshal([]byte(tc.payload), &s); err != nil {
 			t.Fatal(err)
 		}
@@ -83,8 +98,7 @@ func TestClassicSettings(t *testing.T) {
 }
 
 func TestClassicNoData(t *testing.T) {
-	state.clearDataset()
-	call := dataEngine(t)
+	_, call := newEngine(t)
 	m := call("classic.train", classicTFIDF, nil)
 	if m.Error == nil || !strings.Contains(m.Error.Message, "Data page") {
 		t.Fatalf("train without data: %+v", m)
@@ -92,8 +106,8 @@ func TestClassicNoData(t *testing.T) {
 }
 
 func TestClassicTrainAndInspect(t *testing.T) {
-	call := loadClassic(t)
-	loaded, _ := state.Dataset()
+	store, call := loadClassic(t)
+	loaded, _ := data.Current(store)
 	tests := []struct {
 		name, payload string
 		data          []byte
@@ -135,7 +149,7 @@ func TestClassicTrainAndInspect(t *testing.T) {
 
 	// The page's accuracy is pipeline.Run's on the same data and config.
 	m := call("classic.train", classicTFIDF, nil)
-	got := m.Result.(classicTrainResult)
+	got := m.Result.(trainResult)
 	res, err := pipeline.Run(context.Background(), pipeline.Data{Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames},
 		pipeline.Config{Features: pipeline.FeatureConfig{Kind: "tfidf"}, Seed: 42}, nil)
 	if err != nil {
@@ -147,7 +161,7 @@ func TestClassicTrainAndInspect(t *testing.T) {
 
 	// Misclassified documents, explanations, escaping.
 	mis := call("classic.misclassified", `{"offset":0,"limit":5}`, nil)
-	if mis.Type != "result" || !strings.Contains(mis.Result.(Fragment).HTML, "classic-mis") {
+	if mis.Type != "result" || !strings.Contains(mis.Result.(protocol.Fragment).HTML, "classic-mis") {
 		t.Errorf("misclassified: %+v", mis)
 	}
 	for _, tc := range []struct{ payload, want, wantErr string }{
@@ -164,7 +178,7 @@ func TestClassicTrainAndInspect(t *testing.T) {
 			}
 			continue
 		}
-		if m.Type != "result" || !strings.Contains(m.Result.(Fragment).HTML, tc.want) {
+		if m.Type != "result" || !strings.Contains(m.Result.(protocol.Fragment).HTML, tc.want) {
 			t.Errorf("explain %s: %+v", tc.payload, m)
 		}
 		if strings.Contains(jsonOf(m.Result), "<b>") {
@@ -174,7 +188,7 @@ func TestClassicTrainAndInspect(t *testing.T) {
 }
 
 func TestClassicPredictCSV(t *testing.T) {
-	call := loadClassic(t)
+	_, call := loadClassic(t)
 	if m := call("classic.train", classicTFIDF, nil); m.Type != "result" {
 		t.Fatalf("train: %+v", m.Error)
 	}
@@ -204,7 +218,7 @@ func TestClassicPredictCSV(t *testing.T) {
 			t.Errorf("%s: %+v", tc.payload, m.Error)
 			continue
 		}
-		r := m.Result.(classicPredictResult)
+		r := m.Result.(predictResult)
 		all := r.CSV + r.File
 		for _, w := range tc.want {
 			if !strings.Contains(all, w) {
@@ -218,52 +232,101 @@ func TestClassicPredictCSV(t *testing.T) {
 }
 
 func TestClassicDescribe(t *testing.T) {
-	call := dataEngine(t)
+	_, call := newEngine(t)
 	d := call("classic.describe", classicTFIDF, nil)
 	if d.Type != "result" || !strings.Contains(jsonOf(d.Result), "seed 42") {
 		t.Errorf("describe: %+v", d)
 	}
 }
 
-func TestBoardRows(t *testing.T) {
-	runs := []boardRun{
-		{Page: "dictionary", Method: "VADER", Settings: json.RawMessage(`{"kind":"compound","threshold":0.05}`), Seed: json.RawMessage(`null`), Metrics: map[string]float64{"accuracy": 0.6, "macro_f1": 0.5}},
-		{Page: "classic", Method: "<b>TF-IDF</b>", Settings: json.RawMessage(`"tfidf | logreg"`), Seed: json.RawMessage(`42`), Metrics: map[string]float64{"accuracy": 0.9, "macro_f1": 0.8, "weighted_f1": 0.85}, Time: "2026-11-25T18:40:12.345Z"},
-		{Page: "classic", Method: "no metrics"},
-		{Page: "classic", Method: "kfold", Metrics: map[string]float64{"macro_f1": 0.7, "macro_f1_std": 0.02}},
-	}
-	rows := boardRows(runs)
-	order := []string{"<b>TF-IDF</b>", "kfold", "VADER", "no metrics"}
-	for i, w := range order {
-		if rows[i].Method != w || rows[i].Rank != i+1 {
-			t.Errorf("row %d: %s (rank %d), want %s", i, rows[i].Method, rows[i].Rank, w)
-		}
-	}
-	if rows[0].Seed != "42" || rows[0].Time != "2026-11-25 18:40 UTC" || rows[2].Seed != "" || rows[2].Settings != "kind=compound, threshold=0.05" {
-		t.Errorf("rows: %+v", rows)
-	}
-	if !math.IsNaN(rows[3].Accuracy) || math.IsNaN(rows[1].MacroF1Std) {
-		t.Errorf("missing metrics: %+v", rows)
-	}
-	call := dataEngine(t)
-	payload, _ := json.Marshal(map[string]any{"runs": runs})
-	m := call("board.render", string(payload), nil)
-	html := m.Result.(Fragment).HTML
-	if !strings.Contains(html, `data-runs="4"`) || strings.Contains(html, "<b>") || !strings.Contains(html, "± 0.020") {
-		t.Errorf("board: %s", html)
-	}
-	if m := call("board.render", `{"runs":"x"}`, nil); m.Error == nil || m.Error.Code != protocol.CodeBadRequest {
-		t.Errorf("bad board payload: %+v", m)
-	}
-}
-
 // The test file reader keeps the training data's columns.
 func TestClassicReadTest(t *testing.T) {
-	test, texts, lines, err := classicReadTest(context.Background(), []byte("label,text\nb,x y\na,z\n"), "t.csv", dataset.Columns{Text: "text", Label: "label"})
+	test, texts, lines, err := readTest(context.Background(), []byte("label,text\nb,x y\na,z\n"), "t.csv", dataset.Columns{Text: "text", Label: "label"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(texts, "|") != "x y|z" || lines[1] != 3 || strings.Join(test.LabelNames, ",") != "b,a" {
 		t.Errorf("got %v %v %v", texts, lines, test.LabelNames)
+	}
+}
+
+// classic.train reports κ and α of its test predictions (k-fold: pooled
+// out-of-fold) against the gold labels: agreement.CompareLabels on what
+// pipeline.Run predicts with the same settings.
+func TestClassicTrainAgreement(t *testing.T) {
+	store, call := loadClassic(t)
+	loaded, _ := data.Current(store)
+	testFile := []byte("text,label\ngood nice,pos\nawful bad,neg\ngood bad,neg\nlovely film,pos\ndull,pos\n")
+	oneClass := []byte("text,label\ngood nice,pos\ngreat,pos\n")
+	tests := []struct {
+		name, payload string
+		data          []byte
+	}{
+		{"holdout", classicTFIDF, nil},
+		{"kfold pooled", strings.Replace(classicTFIDF, `"kind":"holdout"`, `"kind":"kfold","folds":3`, 1), nil},
+		{"naive bayes 70:30", `{"eval":{"kind":"holdout","test_size":30},"features":{"kind":"counts"},"model":{"kind":"nb"},"seed":3}`, nil},
+		{"test file", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, testFile},
+		{"one-class test file", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, oneClass},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := call("classic.train", tc.payload, tc.data)
+			if m.Type != "result" {
+				t.Fatalf("classic.train: %+v", m.Error)
+			}
+			got := m.Result.(trainResult)
+			var in settings
+			if err := json.Unmarshal([]byte(tc.payload), &in); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := in.config()
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := pipeline.Data{Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames}
+			if tc.data != nil {
+				if d.Test, _, _, err = readTest(context.Background(), tc.data, "t.csv", loaded.Columns); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := pipeline.Run(context.Background(), d, cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var predicted, gold []string
+			for _, p := range res.Test {
+				predicted = append(predicted, res.LabelNames[p.Pred])
+				gold = append(gold, res.LabelNames[p.True])
+			}
+			if len(gold) != got.NTest {
+				t.Fatalf("%d predictions, the page compared %d", len(gold), got.NTest)
+			}
+			if strings.Contains(got.HTML, "NaN") {
+				t.Errorf("NaN in the summary")
+			}
+			want, err := agreement.CompareLabels(predicted, gold)
+			t.Logf("metrics %v", got.Metrics)
+			if errors.Is(err, agreement.ErrUndefined) {
+				if _, ok := got.Metrics["kappa"]; ok || got.Metrics[board.UndefinedKey] != 1 {
+					t.Errorf("metrics %v: want no kappa and %s = 1 (%v)", got.Metrics, board.UndefinedKey, err)
+				}
+				if !strings.Contains(got.HTML, `data-agreement="alpha" data-value="">–</dd>`) {
+					t.Errorf("summary does not show α as missing")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Metrics["kappa"] != want.Kappa || got.Metrics["alpha"] != want.Alpha || want.Units != got.NTest {
+				t.Errorf("kappa %v alpha %v, CompareLabels says %v %v over %d documents", got.Metrics["kappa"], got.Metrics["alpha"], want.Kappa, want.Alpha, want.Units)
+			}
+			if w := `data-agreement="kappa" data-value="` + strconv.FormatFloat(want.Kappa, 'g', -1, 64) + `"`; !strings.Contains(got.HTML, w) {
+				t.Errorf("summary lacks %s", w)
+			}
+			if i, j := strings.Index(got.HTML, "gold-agreement"), strings.Index(got.HTML, "classic-headline"); i < 0 || j < 0 || i < j {
+				t.Errorf("κ and α are not right after the headline metrics")
+			}
+		})
 	}
 }

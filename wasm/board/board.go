@@ -1,0 +1,154 @@
+// Package board is the results board's part of the engine: it renders the
+// runs the page keeps (static/store.js) as one ranked table, and computes
+// what every page's run adds to it beside its metrics (GoldAgreement).
+package board
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"textlab/core/agreement"
+	"textlab/wasm/protocol"
+	"textlab/web/ui"
+)
+
+// Register adds board.render to e.
+func Register(e *protocol.Engine) {
+	e.Register("board.render", boardRender)
+}
+
+// boardRun is one run as static/store.js keeps it.
+type boardRun struct {
+	Page     string             `json:"page"`
+	Dataset  string             `json:"dataset"`
+	Split    string             `json:"split"`
+	Method   string             `json:"method"`
+	Settings json.RawMessage    `json:"settings"` // a string, or an object of settings
+	Seed     json.RawMessage    `json:"seed"`     // a number, or null
+	Metrics  map[string]float64 `json:"metrics"`
+	Time     string             `json:"time"`
+}
+
+// boardRender renders the results board from the runs the page keeps,
+// best macro-F1 first.
+func boardRender(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+	var in struct {
+		Runs []boardRun `json:"runs"`
+	}
+	if err := protocol.Decode(req, &in); err != nil {
+		return nil, err
+	}
+	return protocol.Render(ctx, ui.Board(boardRows(in.Runs)))
+}
+
+// boardRows turns runs into board rows sorted by macro-F1 (missing last),
+// newest first among equals.
+func boardRows(runs []boardRun) []ui.BoardRow {
+	rows := make([]ui.BoardRow, 0, len(runs))
+	metric := func(r boardRun, k string) float64 {
+		if v, ok := r.Metrics[k]; ok {
+			return v
+		}
+		return math.NaN()
+	}
+	for _, r := range runs {
+		row := ui.BoardRow{
+			Page: r.Page, Dataset: r.Dataset, Split: r.Split, Method: r.Method,
+			Settings: boardSettings(r.Settings), Time: boardTime(r.Time),
+			Accuracy: metric(r, "accuracy"), MacroF1: metric(r, "macro_f1"), WeightedF1: metric(r, "weighted_f1"),
+			MacroF1Std: metric(r, "macro_f1_std"), Kappa: metric(r, "kappa"), Alpha: metric(r, "alpha"),
+		}
+		switch {
+		case r.Metrics[UndefinedKey] != 0:
+			row.AgreementNote = undefinedNote
+		case math.IsNaN(row.Kappa) || math.IsNaN(row.Alpha):
+			row.AgreementNote = notComputedNote
+		}
+		if s := strings.TrimSpace(string(r.Seed)); s != "" && s != "null" {
+			row.Seed = strings.Trim(s, `"`)
+		}
+		rows = append(rows, row)
+	}
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i] // newest first among ties
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].MacroF1, rows[j].MacroF1
+		if math.IsNaN(b) {
+			return !math.IsNaN(a)
+		}
+		return a > b
+	})
+	for i := range rows {
+		rows[i].Rank = i + 1
+	}
+	return rows
+}
+
+// boardSettings writes a run's settings as one line.
+func boardSettings(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		b, _ := json.Marshal(m[k])
+		parts = append(parts, k+"="+strings.Trim(string(b), `"`))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// boardTime shortens an ISO time to minutes ("2026-11-25 18:40 UTC").
+func boardTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// UndefinedKey marks, in a run's metrics, that κ and α were
+// computed but are not defined for its labels (JSON has no NaN).
+const UndefinedKey = "agreement_undefined"
+
+// undefinedNote is the board's reason for a run whose κ and α are
+// not defined.
+const undefinedNote = "not defined for this run: the predicted and the human labels are all one and the same label, so chance alone explains the agreement"
+
+// notComputedNote is the board's reason for a run without κ and α.
+const notComputedNote = "not computed for this run (it was added to the board before κ and α were)"
+
+// GoldAgreement compares a run's predicted labels with the gold labels
+// (agreement.CompareLabels). It adds "kappa" and "alpha" to m when they are
+// defined, or UndefinedKey when they are not, and returns what the
+// page's summary shows; class is the class of the page's headline list.
+func GoldAgreement(predicted, gold []string, m map[string]float64, class string) (ui.GoldAgreementView, error) {
+	v := ui.GoldAgreementView{Kappa: math.NaN(), Alpha: math.NaN(), Class: class}
+	la, err := agreement.CompareLabels(predicted, gold)
+	switch {
+	case errors.Is(err, agreement.ErrUndefined):
+		m[UndefinedKey] = 1
+		v.Note = "not defined: " + strings.TrimPrefix(strings.ReplaceAll(err.Error(), "both coders", "the predictions and the human labels"), agreement.ErrUndefined.Error()+": ")
+		return v, nil
+	case err != nil:
+		return v, err
+	}
+	v.Kappa, v.Alpha, v.Units = la.Kappa, la.Alpha, la.Units
+	m["kappa"], m["alpha"] = la.Kappa, la.Alpha
+	return v, nil
+}
