@@ -1,10 +1,16 @@
-// Package board is the results board's part of the engine: it renders the
-// runs the page keeps (static/store.js) as one ranked table, and computes
-// what every page's run adds to it beside its metrics (GoldAgreement).
+// Package board is the results board's part of the engine: it keeps every
+// evaluated run of every page in the engine's store, renders them as one
+// ranked table, and computes what every page's run adds to it beside its
+// metrics (GoldAgreement). The page persists the runs (static/store.js)
+// and hands them to the engine once when it starts (board.render with
+// runs); after that a page's result carries the new run and the rendered
+// board (Add), so nothing is sent back and forth again.
 package board
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"math"
@@ -17,13 +23,91 @@ import (
 	"textlab/web/ui"
 )
 
-// Register adds board.render to e.
+// runsKey is where the board's runs live in the engine's store.
+const runsKey = "board.runs"
+
+// Register adds the board's methods to e:
+//
+//	board.render {runs?} → Fragment: the board; with runs (the page's stored
+//	                       runs, once at start-up) they replace the engine's
+//	board.add {run}      → Added: adds a run the page made itself
+//	board.clear {}       → Fragment: the empty board
 func Register(e *protocol.Engine) {
-	e.Register("board.render", boardRender)
+	store := e.Store()
+	e.Register("board.render", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in struct {
+			Runs *[]Run `json:"runs"`
+		}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		if in.Runs != nil {
+			if err := keep(store, *in.Runs); err != nil {
+				return nil, err
+			}
+		}
+		return protocol.Render(ctx, ui.Board(boardRows(Runs(store))))
+	})
+	e.Register("board.add", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in struct {
+			Run Run `json:"run"`
+		}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		return Add(ctx, store, in.Run)
+	})
+	e.Register("board.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		store.Delete(runsKey)
+		return protocol.Render(ctx, ui.Board(nil))
+	})
 }
 
-// boardRun is one run as static/store.js keeps it.
-type boardRun struct {
+// Runs returns the runs on the board, oldest first.
+func Runs(store *protocol.Store) []Run {
+	runs, _ := protocol.Lookup[[]Run](store, runsKey)
+	return runs
+}
+
+// keep stores runs as the board's runs.
+func keep(store *protocol.Store, runs []Run) error {
+	return store.Keep(runsKey, runs, int64(len(runs))*1024)
+}
+
+// Added is what Add returns: the run as the page should keep it (with its
+// id and time) and the board rendered with it.
+type Added struct {
+	Run  Run    `json:"run"`
+	HTML string `json:"html"`
+}
+
+// Add puts run on the board, giving it an id and the current time, and
+// returns it with the rendered board. Pages call it with each evaluated
+// run and return the result to the page, which only persists the run.
+func Add(ctx context.Context, store *protocol.Store, run Run) (Added, error) {
+	var id [8]byte
+	rand.Read(id[:])
+	run.ID = hex.EncodeToString(id[:])
+	run.Time = time.Now().UTC().Format(time.RFC3339Nano)
+	var runs []Run
+	err := store.Update(runsKey, func(old any) (any, int64) {
+		prev, _ := old.([]Run)
+		runs = append(prev[:len(prev):len(prev)], run) // a new slice: the stored one may be in use
+		return runs, int64(len(runs)) * 1024
+	})
+	if err != nil {
+		return Added{}, err
+	}
+	f, err := protocol.Render(ctx, ui.Board(boardRows(runs)))
+	if err != nil {
+		return Added{}, err
+	}
+	return Added{Run: run, HTML: f.HTML}, nil
+}
+
+// Run is one evaluated run as the board and static/store.js keep it.
+type Run struct {
+	ID       string             `json:"id"` // set by Add
 	Page     string             `json:"page"`
 	Dataset  string             `json:"dataset"`
 	Split    string             `json:"split"`
@@ -34,23 +118,11 @@ type boardRun struct {
 	Time     string             `json:"time"`
 }
 
-// boardRender renders the results board from the runs the page keeps,
-// best macro-F1 first.
-func boardRender(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	var in struct {
-		Runs []boardRun `json:"runs"`
-	}
-	if err := protocol.Decode(req, &in); err != nil {
-		return nil, err
-	}
-	return protocol.Render(ctx, ui.Board(boardRows(in.Runs)))
-}
-
 // boardRows turns runs into board rows sorted by macro-F1 (missing last),
 // newest first among equals.
-func boardRows(runs []boardRun) []ui.BoardRow {
+func boardRows(runs []Run) []ui.BoardRow {
 	rows := make([]ui.BoardRow, 0, len(runs))
-	metric := func(r boardRun, k string) float64 {
+	metric := func(r Run, k string) float64 {
 		if v, ok := r.Metrics[k]; ok {
 			return v
 		}

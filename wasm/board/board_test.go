@@ -1,6 +1,7 @@
 package board
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 func TestBoardRows(t *testing.T) {
-	runs := []boardRun{
+	runs := []Run{
 		{Page: "dictionary", Method: "VADER", Settings: json.RawMessage(`{"kind":"compound","threshold":0.05}`), Seed: json.RawMessage(`null`), Metrics: map[string]float64{"accuracy": 0.6, "macro_f1": 0.5}},
 		{Page: "classic", Method: "<b>TF-IDF</b>", Settings: json.RawMessage(`"tfidf | logreg"`), Seed: json.RawMessage(`42`), Metrics: map[string]float64{"accuracy": 0.9, "macro_f1": 0.8, "weighted_f1": 0.85}, Time: "2026-11-25T18:40:12.345Z"},
 		{Page: "classic", Method: "no metrics"},
@@ -45,7 +46,7 @@ func TestBoardRows(t *testing.T) {
 // The board has κ and α columns; a missing value is "–" with the reason
 // as its title, never NaN.
 func TestBoardAgreementColumns(t *testing.T) {
-	runs := []boardRun{
+	runs := []Run{
 		{Page: "classic", Method: "with", Metrics: map[string]float64{"macro_f1": 0.9, "kappa": 0.8125, "alpha": -0.25}},
 		{Page: "dictionary", Method: "undefined", Metrics: map[string]float64{"macro_f1": 0.8, UndefinedKey: 1}},
 		{Page: "classic", Method: "old", Metrics: map[string]float64{"macro_f1": 0.7}},
@@ -87,5 +88,36 @@ func TestBoardAgreementColumns(t *testing.T) {
 	}
 	if strings.Contains(html, "NaN") {
 		t.Errorf("NaN on the board")
+	}
+}
+
+// The engine keeps the board: the page hands its stored runs over once, a
+// page's run is added with Add (id and time set), and board.render without
+// runs shows what the engine has.
+func TestBoardKeptInEngine(t *testing.T) {
+	e, call := enginetest.New(t, Register)
+	stored := `{"runs":[{"id":"a1","page":"classic","method":"old run","metrics":{"macro_f1":0.5},"time":"2026-11-25T18:40:12Z"}]}`
+	if m := call("board.render", stored, nil); !strings.Contains(m.Result.(protocol.Fragment).HTML, `data-runs="1"`) {
+		t.Fatalf("render with runs: %+v", m)
+	}
+	added, err := Add(context.Background(), e.Store(), Run{Page: "dictionary", Method: "VADER", Metrics: map[string]float64{"macro_f1": 0.7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added.Run.ID) != 16 || added.Run.Time == "" || !strings.Contains(added.HTML, `data-runs="2"`) {
+		t.Errorf("added %+v", added.Run)
+	}
+	if i, j := strings.Index(added.HTML, "VADER"), strings.Index(added.HTML, "old run"); i < 0 || j < 0 || i > j {
+		t.Errorf("the better run is not ranked first")
+	}
+	m := call("board.add", `{"run":{"page":"classic","method":"third","metrics":{"macro_f1":0.1}}}`, nil)
+	if got := m.Result.(Added); !strings.Contains(got.HTML, `data-runs="3"`) || got.Run.Method != "third" {
+		t.Errorf("board.add: %+v", m)
+	}
+	if m := call("board.render", `{}`, nil); !strings.Contains(m.Result.(protocol.Fragment).HTML, `data-runs="3"`) {
+		t.Errorf("render without runs: %+v", m)
+	}
+	if m := call("board.clear", `{}`, nil); m.Type != "result" || len(Runs(e.Store())) != 0 {
+		t.Errorf("clear: %+v, %d runs left", m, len(Runs(e.Store())))
 	}
 }
