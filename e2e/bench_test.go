@@ -25,7 +25,7 @@ import (
 	"textlab/core/bert"
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 	"textlab/wasm/bench"
 	"textlab/wasm/protocol"
 	"textlab/web"
@@ -165,7 +165,7 @@ func writeBenchModels(t *testing.T, dir string) []benchModel {
 	benchWriteFile(t, filepath.Join(encDir, "model-int8.safetensors"), benchBytes(t, enc.WriteSafetensors))
 	benchPython(t, "bert", encDir)
 
-	stories := runcref.Checkpoint(t)
+	stories := runc.Checkpoint(t)
 	ck, err := llama2c.ParseCheckpoint(stories)
 	if err != nil {
 		t.Fatal(err)

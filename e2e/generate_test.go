@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 	"textlab/static"
 	"textlab/wasm/generate"
 	"textlab/wasm/protocol"
@@ -19,13 +19,13 @@ import (
 
 // TestGenerateInBrowser runs decoder.generate in Chromium's engine workers,
 // with the SIMD kernels on, on llama2.c's reference checkpoint: float32
-// must print run.c's tokens for every reference run (package runcref), and
+// must print run.c's tokens for every reference run (package runc), and
 // int8 the tokens the same method gives natively, on every worker of the
 // pool.
 func TestGenerateInBrowser(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.NewHandler(static.FS))
-	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runcref.Dir(t))))))
+	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runc.Dir(t))))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tb := openTab(t, srv.URL+"/", 1280, 800)
@@ -43,17 +43,17 @@ func TestGenerateInBrowser(t *testing.T) {
   }
   return true;
 })()`)
-	ckpt := runcref.Checkpoint(t)
-	for _, run := range runcref.Runs {
+	ckpt := runc.Checkpoint(t)
+	for _, run := range runc.Runs {
 		nativeInt8 := generateNatively(t, ckpt, run)
 		for _, int8 := range []bool{false, true} {
-			payload, _ := json.Marshal(map[string]any{"name": "stories", "int8": int8, "steps": runcref.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
+			payload, _ := json.Marshal(map[string]any{"name": "stories", "int8": int8, "steps": runc.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
 			got := tb.evalString(fmt.Sprintf(`(async () => {
   const e = textlab.engine, out = [];
   for (let w = 0; w < e.size; w++) out.push((await e.call("decoder.generate", %s, {worker: w})).ids.join(" "));
   return out.join("\n");
 })()`, payload))
-			expect, what := runcref.Join(runcref.IDs(t, run.File)), "run.c"
+			expect, what := runc.Join(runc.IDs(t, run.File)), "run.c"
 			if int8 {
 				expect, what = nativeInt8, "native Go int8"
 			}
@@ -68,9 +68,9 @@ func TestGenerateInBrowser(t *testing.T) {
 
 // generateNatively runs decoder.generate in the test process (Go kernels)
 // with the int8 model and returns the ids space-separated.
-func generateNatively(t *testing.T, ckpt []byte, run runcref.Run) string {
+func generateNatively(t *testing.T, ckpt []byte, run runc.Run) string {
 	t.Helper()
-	p, _ := json.Marshal(map[string]any{"name": "native", "int8": true, "steps": runcref.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
+	p, _ := json.Marshal(map[string]any{"name": "native", "int8": true, "steps": runc.Steps, "temperature": run.Temperature, "top_p": run.TopP, "seed": run.Seed})
 	var last protocol.Message
 	e := protocol.New(func(m protocol.Message) { last = m })
 	generate.Register(e)
@@ -78,7 +78,7 @@ func generateNatively(t *testing.T, ckpt []byte, run runcref.Run) string {
 	if last.Type != "result" {
 		t.Fatalf("native decoder.generate: %+v", last)
 	}
-	return runcref.Join(last.Result.(generate.Result).IDs)
+	return runc.Join(last.Result.(generate.Result).IDs)
 }
 
 // TestEngineWithoutSIMD serves a simd.wasm that does not compile, as a
@@ -97,7 +97,7 @@ func TestEngineWithoutSIMD(t *testing.T) {
 		}
 		app.ServeHTTP(w, r)
 	}))
-	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runcref.Dir(t))))))
+	mux.Handle("/ref/", web.SecurityHeaders(http.StripPrefix("/ref/", http.FileServer(http.Dir(runc.Dir(t))))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tb := openTab(t, srv.URL+"/", 1280, 800)
@@ -116,7 +116,7 @@ func TestEngineWithoutSIMD(t *testing.T) {
   const r = await textlab.engine.call("decoder.generate", {steps: 64, temperature: 0, top_p: 0.9, seed: 1}, {data});
   return r.ids.join(" ");
 })()`)
-	if want := runcref.Join(runcref.IDs(t, "greedy_256.ids")[:64]); got != want {
+	if want := runc.Join(runc.IDs(t, "greedy_256.ids")[:64]); got != want {
 		t.Errorf("greedy without SIMD differs from run.c\n got %s\nwant %s", got, want)
 	}
 }

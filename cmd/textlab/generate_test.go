@@ -14,22 +14,22 @@ import (
 	"textlab/core/decoder"
 	"textlab/core/llama2c"
 	"textlab/core/tokenize/bpe"
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 )
 
 // TestGenerateReproducesRunC runs the command with run.c's settings for the
 // four reference files (outputs of run.c on stories260K.bin, package
-// runcref) and compares the ids.
+// runc) and compares the ids.
 func TestGenerateReproducesRunC(t *testing.T) {
-	model := runcref.Path(t, "stories260K.bin")
-	for _, ref := range runcref.Runs {
+	model := runc.Path(t, "stories260K.bin")
+	for _, ref := range runc.Runs {
 		var out, errb bytes.Buffer
-		args := []string{"generate", "--model", model, "--steps", strconv.Itoa(runcref.Steps), "--ids",
+		args := []string{"generate", "--model", model, "--steps", strconv.Itoa(runc.Steps), "--ids",
 			"--temperature", fmt.Sprint(ref.Temperature), "--top-p", fmt.Sprint(ref.TopP), "--seed", fmt.Sprint(ref.Seed)}
 		if code := run(args, nil, &out, &errb); code != 0 {
 			t.Fatalf("%s: exit %d: %s", ref.File, code, errb.String())
 		}
-		if got, want := strings.Join(strings.Fields(out.String()), " "), runcref.Join(runcref.IDs(t, ref.File)); got != want {
+		if got, want := strings.Join(strings.Fields(out.String()), " "), runc.Join(runc.IDs(t, ref.File)); got != want {
 			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", ref.File, got, want)
 		}
 		if strings.Count(out.String(), "\n") != 1 {
@@ -135,7 +135,7 @@ func TestGenerateErrors(t *testing.T) {
 		{[]string{"generate", "--model", dir, "--seed", "0"}, 2, "--seed"},
 		{[]string{"generate", "--model", filepath.Join(dir, "missing.bin")}, 1, "missing.bin"},
 		{[]string{"generate", "--model", filepath.Join(dir, "tokenizer.bin"), "--ids"}, 1, "llama2c checkpoint"},
-		{[]string{"generate", "--model", runcref.Path(t, "stories260K.bin"), "--tokenizer", runcref.Path(t, "tokenizer.bin")}, 1, "32000 pieces"},
+		{[]string{"generate", "--model", runc.Path(t, "stories260K.bin"), "--tokenizer", runc.Path(t, "tokenizer.bin")}, 1, "32000 pieces"},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer
@@ -276,7 +276,7 @@ func TestGenerateInt8Flag(t *testing.T) {
 // safetensors folder and checks that greedy generation from it still gives
 // run.c's ids (greedy_256.ids, see shared/reference/README.md).
 func TestGenerateLlamaSafetensors(t *testing.T) {
-	data, err := os.ReadFile(runcref.Path(t, "stories260K.bin"))
+	data, err := os.ReadFile(runc.Path(t, "stories260K.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestGenerateLlamaSafetensors(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "config.json"), cj, 0o644)
 	os.WriteFile(filepath.Join(dir, "model.safetensors"), wb.Bytes(), 0o644)
-	want, err := os.ReadFile(runcref.Path(t, "greedy_256.ids"))
+	want, err := os.ReadFile(runc.Path(t, "greedy_256.ids"))
 	if err != nil {
 		t.Fatal(err)
 	}

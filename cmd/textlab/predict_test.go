@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/core/classify/synth"
 	"textlab/core/embed"
 	"textlab/core/vectorize"
+	"textlab/internal/synth"
 )
 
 func TestPredictRoundTrip(t *testing.T) {

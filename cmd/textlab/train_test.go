@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/core/classify/synth"
+	"textlab/internal/synth"
 )
 
 // trainCSV writes a synthetic labeled corpus of n documents in k classes

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"textlab/core/classify"
-	"textlab/core/classify/classifytest"
+	"textlab/internal/classifytest"
 )
 
 func TestCheckCoefRejects(t *testing.T) {

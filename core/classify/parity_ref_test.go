@@ -15,13 +15,13 @@ import (
 	"time"
 
 	"textlab/core/classify"
-	"textlab/core/classify/synth"
 	"textlab/core/linearsvc"
 	"textlab/core/logreg"
 	"textlab/core/metrics"
 	"textlab/core/naivebayes"
 	"textlab/core/vectorize"
 	"textlab/internal/reftest"
+	"textlab/internal/synth"
 )
 
 // pipelineScript fits TfidfVectorizer() and the requested scikit-learn

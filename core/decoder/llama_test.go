@@ -10,17 +10,17 @@ import (
 
 	"textlab/core/decoder"
 	"textlab/core/sample"
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 )
 
 func loadModel(t testing.TB) *decoder.Llama {
 	t.Helper()
-	return runcref.Model(t)
+	return runc.Model(t)
 }
 
 func readNumbers(t testing.TB, name string) []float64 {
 	t.Helper()
-	data, err := os.ReadFile(runcref.Path(t, name))
+	data, err := os.ReadFile(runc.Path(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +63,11 @@ func TestForwardLogitsBOS(t *testing.T) {
 // rounded functions they agreed for 31 and 35 tokens).
 func TestGenerateMatchesRunC(t *testing.T) {
 	m := loadModel(t)
-	for _, run := range runcref.Runs {
+	for _, run := range runc.Runs {
 		t.Run(run.File, func(t *testing.T) {
-			want := runcref.IDs(t, run.File)
+			want := runc.IDs(t, run.File)
 			s := sample.NewRunC(run.Temperature, run.TopP, run.Seed)
-			got, err := decoder.Generate(context.Background(), m, nil, runcref.Steps, s.Sample, nil)
+			got, err := decoder.Generate(context.Background(), m, nil, runc.Steps, s.Sample, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,9 +9,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"textlab/core/classify/classifytest"
 	"textlab/core/metrics"
 	"textlab/core/sparse"
+	"textlab/internal/classifytest"
 	"textlab/internal/reftest"
 )
 

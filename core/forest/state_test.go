@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/core/classify/classifytest"
+	"textlab/internal/classifytest"
 )
 
 func TestStateRoundTrip(t *testing.T) {

@@ -6,9 +6,9 @@ import (
 	"math"
 	"testing"
 
-	"textlab/core/classify/synth"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
+	"textlab/internal/synth"
 )
 
 // primalGradient returns the largest entry of the gradient of the primal

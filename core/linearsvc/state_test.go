@@ -3,7 +3,7 @@ package linearsvc
 import (
 	"testing"
 
-	"textlab/core/classify/classifytest"
+	"textlab/internal/classifytest"
 )
 
 func TestSetCoefRoundTrip(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"textlab/core/classify"
-	"textlab/core/classify/classifytest"
+	"textlab/internal/classifytest"
 )
 
 // TestParametersMatchScikitLearn compares the fitted weights and

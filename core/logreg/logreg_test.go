@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"textlab/core/classify"
-	"textlab/core/classify/synth"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
+	"textlab/internal/synth"
 )
 
 func toyMatrix(t testing.TB, rows [][]float64) *sparse.Matrix {

@@ -8,8 +8,8 @@ import (
 	"math"
 	"testing"
 
-	"textlab/core/classify/classifytest"
 	"textlab/core/metrics"
+	"textlab/internal/classifytest"
 	"textlab/internal/reftest"
 )
 

@@ -8,9 +8,9 @@ import (
 	"reflect"
 	"testing"
 
-	"textlab/core/classify/classifytest"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
+	"textlab/internal/classifytest"
 )
 
 func TestFitLearnsSyntheticCorpus(t *testing.T) {

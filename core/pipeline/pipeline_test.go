@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/core/classify/synth"
 	"textlab/core/embed"
 	"textlab/core/metrics"
 	"textlab/core/vectorize"
+	"textlab/internal/synth"
 )
 
 // corpus returns a synthetic corpus of n documents in k classes.

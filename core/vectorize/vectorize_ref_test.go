@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"textlab/core/classify/synth"
 	"textlab/internal/reftest"
+	"textlab/internal/synth"
 )
 
 // unicodeScript reports, from Python 3's own re and str.lower(), which code

@@ -8,7 +8,7 @@
 //	//go:build ref && !js
 //
 // Root and Shared, which only find folders, work in any test (package
-// runcref uses them under js/wasm too).
+// runc uses them under js/wasm too).
 // `make test` installs the references (`make deps`) and runs with -tags ref,
 // so a missing reference fails the test run instead of skipping it.
 package reftest

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"textlab/internal/enginetest"
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 )
 
 func f32(v float32) *float32 { return &v }
@@ -17,24 +17,24 @@ func newEngine(t *testing.T) enginetest.Call {
 }
 
 // TestGenerateReproducesRunC runs decoder.generate with run.c's settings
-// for the reference outputs of run.c on stories260K.bin (package runcref):
+// for the reference outputs of run.c on stories260K.bin (package runc):
 // the ids must be run.c's. The checkpoint is sent once and then used by
 // name, as the page does.
 func TestGenerateReproducesRunC(t *testing.T) {
-	ckpt := runcref.Checkpoint(t)
+	ckpt := runc.Checkpoint(t)
 	call := newEngine(t)
-	for i, run := range runcref.Runs {
+	for i, run := range runc.Runs {
 		var data []byte
 		if i == 0 {
 			data = ckpt
 		}
-		req := Request{Name: "stories", Steps: runcref.Steps, Temperature: f32(run.Temperature), TopP: f32(run.TopP), Seed: run.Seed}
+		req := Request{Name: "stories", Steps: runc.Steps, Temperature: f32(run.Temperature), TopP: f32(run.TopP), Seed: run.Seed}
 		m := call.JSON(t, "decoder.generate", req, data)
 		if m.Type != "result" {
 			t.Fatalf("%s: got %+v", run.File, m)
 		}
 		res := m.Result.(Result)
-		if got, want := runcref.Join(res.IDs), runcref.Join(runcref.IDs(t, run.File)); got != want {
+		if got, want := runc.Join(res.IDs), runc.Join(runc.IDs(t, run.File)); got != want {
 			t.Errorf("%s: ids differ from run.c's\n got %s\nwant %s", run.File, got, want)
 		}
 		if res.Settings["seed"] != run.Seed || res.Settings["top_p"] != run.TopP || res.Stopped != "steps" {
@@ -44,7 +44,7 @@ func TestGenerateReproducesRunC(t *testing.T) {
 }
 
 func TestGenerateRejectsBadRequests(t *testing.T) {
-	ckpt := runcref.Checkpoint(t)
+	ckpt := runc.Checkpoint(t)
 	call := newEngine(t)
 	ok := func(r Request) Request {
 		if r.Temperature == nil {
@@ -86,7 +86,7 @@ func TestGenerateRejectsBadRequests(t *testing.T) {
 // TestGenerateInt8 loads the same checkpoint quantized under the same name:
 // the int8 model is kept apart from the float32 one, and its settings say so.
 func TestGenerateInt8(t *testing.T) {
-	ckpt := runcref.Checkpoint(t)
+	ckpt := runc.Checkpoint(t)
 	call := newEngine(t)
 	req := Request{Name: "q", Int8: true, Steps: 32, Temperature: f32(0), TopP: f32(0.9), Seed: 1}
 	m := call.JSON(t, "decoder.generate", req, ckpt)

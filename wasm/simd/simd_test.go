@@ -12,7 +12,7 @@ import (
 	"textlab/core/quant"
 	"textlab/core/sample"
 	"textlab/core/tensor"
-	"textlab/internal/runcref"
+	"textlab/internal/reftest/runc"
 )
 
 // The tests run under Node with the kernels loaded (wasm/simd/exec); they
@@ -144,20 +144,20 @@ func TestMatVecIsBitExact(t *testing.T) {
 
 // TestRunCParityWithSIMD generates with llama2.c's sampler on the
 // reference checkpoint with the SIMD kernels installed, float32 and int8:
-// float32 must still print run.c's tokens (package runcref, every
+// float32 must still print run.c's tokens (package runc, every
 // reference run), and int8 the tokens of the Go kernels.
 func TestRunCParityWithSIMD(t *testing.T) {
-	m, m8 := runcref.Model(t), runcref.Model(t)
+	m, m8 := runc.Model(t), runc.Model(t)
 	m8.Quantize()
-	generate := func(m *decoder.Llama, run runcref.Run) string {
+	generate := func(m *decoder.Llama, run runc.Run) string {
 		s := sample.NewRunC(run.Temperature, run.TopP, run.Seed)
-		ids, err := decoder.Generate(context.Background(), m, nil, runcref.Steps, s.Sample, nil)
+		ids, err := decoder.Generate(context.Background(), m, nil, runc.Steps, s.Sample, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return runcref.Join(ids)
+		return runc.Join(ids)
 	}
-	for _, run := range runcref.Runs {
+	for _, run := range runc.Runs {
 		goInt8 := generate(m8, run)
 		if !Install() {
 			t.Fatal("Install found no kernels")
@@ -166,7 +166,7 @@ func TestRunCParityWithSIMD(t *testing.T) {
 		quant.UseDotRowsKernel(quant.GoDotRows)
 		tensor.UseMatVecKernel(tensor.GoMatVec)
 		tensor.UseMatMulKernel(tensor.GoMatMulT)
-		if want := runcref.Join(runcref.IDs(t, run.File)); got != want {
+		if want := runc.Join(runc.IDs(t, run.File)); got != want {
 			t.Errorf("%s: float32 with SIMD kernels differs from run.c:\n got %s\nwant %s", run.File, got, want)
 		}
 		if gotInt8 != goInt8 {

@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"textlab/core/classify"
-	"textlab/core/classify/synth"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
 	"textlab/internal/reftest"
+	"textlab/internal/synth"
 )
 
 // Features names the features a Parity check fits on.

@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"textlab/core/classify"
-	"textlab/core/classify/synth"
 	"textlab/core/sparse"
 	"textlab/core/vectorize"
+	"textlab/internal/synth"
 )
 
 // Split returns TF-IDF features of a synthetic corpus (synth.Corpus with

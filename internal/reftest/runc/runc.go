@@ -1,9 +1,9 @@
-// Package runcref describes the outputs of llama2.c's run.c kept in
+// Package runc describes the outputs of llama2.c's run.c kept in
 // shared/reference/llama2c (see its README.md) and loads them for tests:
 // the stories260K.bin checkpoint and the ids run.c printed for four
 // settings. It only reads files, so tests can use it natively and under
 // js/wasm.
-package runcref
+package runc
 
 import (
 	"os"
