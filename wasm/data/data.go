@@ -145,7 +145,7 @@ func Register(e *protocol.Engine) {
 }
 
 // ErrNoData answers page calls that need a data set when none is loaded.
-var ErrNoData = &protocol.Error{Code: protocol.CodeFailed, Message: "no data set is loaded: load a file or a sample data set on the Data page first"}
+var ErrNoData = errors.New("no data set is loaded: load a file or a sample data set on the Data page first")
 
 // dataError turns a reading error into the message the page shows: a
 // cancelled read stays a cancellation, anything else keeps core's message.
