@@ -9,30 +9,21 @@ package gemm
 //go:noescape
 func kernAVX2_6x16(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernAVX512_14x32 is an AVX512 micro-kernel for a 14×32 block of C (see gen_amd64.go).
-//
-//go:noescape
-func kernAVX512_14x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
-
-// kernAVX512_14x32b is an AVX512 micro-kernel for a 14×32 block of C (see gen_amd64.go).
-//
-//go:noescape
-func kernAVX512_14x32b(kc int, a, b, c *float32, ldc int, alpha, beta float32)
-
 // kernAVX512_12x32 is an AVX512 micro-kernel for a 12×32 block of C (see gen_amd64.go).
 //
 //go:noescape
 func kernAVX512_12x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernAVX512_6x64 is an AVX512 micro-kernel for a 6×64 block of C (see gen_amd64.go).
+// kernAVX512_14x32 is an AVX512 micro-kernel for a 14×32 block of C (see gen_amd64.go).
 //
 //go:noescape
-func kernAVX512_6x64(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernAVX512_14x32(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernAVX512_8x48 is an AVX512 micro-kernel for a 8×48 block of C (see gen_amd64.go).
+// copyRows copies n rows of w >= 4 floats from src (rows lds floats
+// apart) to dst (rows ldd floats apart) (see gen_amd64.go).
 //
 //go:noescape
-func kernAVX512_8x48(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+func copyRows(dst *float32, ldd int, src *float32, lds int, w, n int)
 
 // transpose8 transposes rows (at most 8) rows of 8·nblk floats from src
 // (rows lds floats apart) into 8·nblk rows of 8 floats at dst (ldd floats

@@ -16,7 +16,7 @@
 // in the order the micro-kernel reads them, then every panel of mr rows of
 // op(A) is packed in turn and multiplied by each B panel, the mr×nr block of
 // C staying in vector registers for the whole k block. The micro-kernel is
-// chosen once at start-up: AVX-512 (14×32 block) or AVX2 with FMA (6×16) on
+// chosen once at start-up: AVX-512 (12×32 block) or AVX2 with FMA (6×16) on
 // amd64, plain Go (4×4) elsewhere and under the purego build tag.
 //
 // # Determinism

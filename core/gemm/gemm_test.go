@@ -117,8 +117,9 @@ func (o *operands) compare(t *testing.T, alpha, beta float32) {
 }
 
 // shapes are the m×n×k products every kernel is checked on: odd sizes
-// around the register blocks (4×4, 6×16, 14×32), zero sizes, k = 1, k
-// blocks (kc = 256) and column blocks (nc = 512 or 1024) split unevenly.
+// around the register blocks (4×4, 6×16, 12×32), zero sizes, k = 1, k
+// blocks (kc = 256 or 384) and column blocks (nc = 512 or 1024) split
+// unevenly.
 var shapes = func() [][3]int {
 	s := [][3]int{
 		{0, 0, 0}, {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1},

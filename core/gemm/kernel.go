@@ -25,7 +25,11 @@ type kernel struct {
 	// dst[(cols-1)·w+w-1] when w is not a multiple of 8.
 	packT func(dst []float32, w int, src []float32, lds, rows, cols int)
 
-	bufs    sync.Pool // *[]float32: packed blocks of B
+	// packR is packRows, perhaps faster.
+	packR func(dst []float32, w int, src []float32, lds, width, kb, p0, p1 int)
+
+	bufsB   sync.Pool // *[]float32: packed blocks of B
+	bufsA   sync.Pool // *[]float32: packed blocks of A when it is transposed
 	scratch sync.Pool // *scratch: one goroutine's packed A panel and edge tile
 }
 
@@ -56,12 +60,24 @@ func (kn *kernel) gemm(threads int, transA, transB bool, m, n, k int, alpha floa
 	kc := roundUp(ceilDiv(k, nkb), 8)
 	nnb := ceilDiv(n, kn.nc)
 	nc := roundUp(ceilDiv(n, nnb), nr)
-	panelsA := ceilDiv(m, mr)
-	threads = max(1, min(threads, panelsA))
+	// A transposed is packed a block of mc rows at a time, by all
+	// goroutines together (see packRows); otherwise each goroutine packs
+	// the panel it is about to use.
+	mc := roundUp(m, mr)
+	if transA {
+		mc = min(mc, max(1, maxPackedA/(mr*kc))*mr)
+	}
+	threads = max(1, min(threads, ceilDiv(m, mr)))
 
-	bp := kn.getBuf(kc * nc)
-	defer kn.bufs.Put(bp)
-	packedB := *bp
+	bufB := kn.getBuf(&kn.bufsB, kc*nc)
+	defer kn.bufsB.Put(bufB)
+	packedB := *bufB
+	var packedA []float32
+	if transA {
+		bufA := kn.getBuf(&kn.bufsA, kc*mc)
+		defer kn.bufsA.Put(bufA)
+		packedA = *bufA
+	}
 	ws := make([]*scratch, threads)
 	for w := range ws {
 		ws[w] = kn.getScratch(kc)
@@ -82,44 +98,59 @@ func (kn *kernel) gemm(threads int, transA, transB bool, m, n, k int, alpha floa
 				bet = 1 // later k blocks add to what the first one wrote
 			}
 			// Pack op(B)[pc:pc+kb, jc:jc+nb] as panels of nr columns.
-			parallel(threads, panelsB, func(_, j int) {
-				j0 := jc + j*nr
-				cols := min(nr, jc+nb-j0)
-				dst := packedB[j*kb*nr : (j+1)*kb*nr]
-				if transB {
-					kn.packT(dst, nr, b[j0*ldb+pc:], ldb, cols, kb)
-				} else {
-					packN(dst, nr, b[pc*ldb+j0:], ldb, cols, kb)
-				}
-			})
-			// Each panel of mr rows of op(A) times every panel of B.
-			parallel(threads, panelsA, func(w, i int) {
-				s := ws[w]
-				i0 := i * mr
-				rows := min(mr, m-i0)
-				if transA {
-					packN(s.a, mr, a[pc*lda+i0:], lda, rows, kb)
-				} else {
-					kn.packT(s.a, mr, a[i0*lda+pc:], lda, rows, kb)
-				}
-				for j := 0; j < panelsB; j++ {
+			if transB {
+				parallel(threads, panelsB, func(_, j int) {
 					j0 := jc + j*nr
-					cols := min(nr, jc+nb-j0)
-					pb := packedB[j*kb*nr : (j+1)*kb*nr]
-					cij := c[i0*ldc+j0:]
-					if rows == mr && cols == nr {
-						kn.micro(kb, s.a, pb, cij, ldc, alpha, bet)
-						continue
-					}
-					// An edge block: compute it whole into the tile, then
-					// combine the part inside C exactly as micro would.
-					kn.micro(kb, s.a, pb, s.tile, nr, 1, 0)
-					combine(cij, ldc, s.tile, nr, rows, cols, alpha, bet)
+					kn.packT(packedB[j*kb*nr:(j+1)*kb*nr], nr, b[j0*ldb+pc:], ldb, min(nr, jc+nb-j0), kb)
+				})
+			} else {
+				parallel(threads, ceilDiv(kb, packRowsChunk), func(_, q int) {
+					kn.packR(packedB, nr, b[pc*ldb+jc:], ldb, nb, kb, q*packRowsChunk, min(kb, (q+1)*packRowsChunk))
+				})
+			}
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				if transA {
+					parallel(threads, ceilDiv(kb, packRowsChunk), func(_, q int) {
+						kn.packR(packedA, mr, a[pc*lda+ic:], lda, mb, kb, q*packRowsChunk, min(kb, (q+1)*packRowsChunk))
+					})
 				}
-			})
+				// Each panel of mr rows of op(A) times every panel of B.
+				parallel(threads, ceilDiv(mb, mr), func(w, i int) {
+					s := ws[w]
+					i0 := ic + i*mr
+					rows := min(mr, m-i0)
+					pa := s.a
+					if transA {
+						pa = packedA[i*kb*mr : (i+1)*kb*mr]
+					} else {
+						kn.packT(s.a, mr, a[i0*lda+pc:], lda, rows, kb)
+					}
+					for j := 0; j < panelsB; j++ {
+						j0 := jc + j*nr
+						cols := min(nr, jc+nb-j0)
+						pb := packedB[j*kb*nr : (j+1)*kb*nr]
+						cij := c[i0*ldc+j0:]
+						if rows == mr && cols == nr {
+							kn.micro(kb, pa, pb, cij, ldc, alpha, bet)
+							continue
+						}
+						// An edge block: compute it whole into the tile, then
+						// combine the part inside C exactly as micro would.
+						kn.micro(kb, pa, pb, s.tile, nr, 1, 0)
+						combine(cij, ldc, s.tile, nr, rows, cols, alpha, bet)
+					}
+				})
+			}
 		}
 	}
 }
+
+// maxPackedA bounds the packed block of a transposed A, in floats (1 MiB).
+const maxPackedA = 1 << 18
+
+// packRowsChunk is how many rows of a matrix one call of packRows packs.
+const packRowsChunk = 32
 
 // combine sets c = alpha·t + beta·c for a rows×cols block, rounding each
 // product before the sum (no fused multiply-add), like the micro-kernels.
@@ -139,14 +170,24 @@ func combine(c []float32, ldc int, t []float32, ldt, rows, cols int, alpha, beta
 	}
 }
 
-// packN sets dst[p·w+i] = src[p·lds+i] for p < cols, i < rows, and zeros
-// for rows <= i < w: a panel of op(A) when A is transposed, of op(B) when B
-// is not.
-func packN(dst []float32, w int, src []float32, lds, rows, cols int) {
-	for p := 0; p < cols; p++ {
-		d := dst[p*w : p*w+w]
-		copy(d, src[p*lds:p*lds+rows])
-		clear(d[rows:])
+// packRows packs rows p0..p1-1 of the kb×width matrix src (leading
+// dimension lds) into panels of w columns: panel q is kb groups of w floats,
+// dst[q·kb·w + p·w + i] = src[p·lds + q·w + i], zeros past the width. It
+// packs op(A) when A is transposed and op(B) when B is not: reading whole
+// rows in order lets the hardware prefetcher stream them, where one panel
+// at a time would read a few floats from each of kb distant rows.
+func packRows(dst []float32, w int, src []float32, lds, width, kb, p0, p1 int) {
+	full := width / w
+	for p := p0; p < p1; p++ {
+		row := src[p*lds : p*lds+width]
+		for q := 0; q < full; q++ {
+			copy(dst[q*kb*w+p*w:q*kb*w+p*w+w], row[q*w:q*w+w])
+		}
+		if rest := width - full*w; rest > 0 {
+			d := dst[full*kb*w+p*w : full*kb*w+p*w+w]
+			copy(d, row[full*w:])
+			clear(d[rest:])
+		}
 	}
 }
 
@@ -192,9 +233,9 @@ func parallel(threads, n int, fn func(w, i int)) {
 	wg.Wait()
 }
 
-// getBuf returns a buffer of at least size floats for a packed block of B.
-func (kn *kernel) getBuf(size int) *[]float32 {
-	if p, ok := kn.bufs.Get().(*[]float32); ok && cap(*p) >= size {
+// getBuf returns a buffer of size floats from pool, or a new one.
+func (kn *kernel) getBuf(pool *sync.Pool, size int) *[]float32 {
+	if p, ok := pool.Get().(*[]float32); ok && cap(*p) >= size {
 		*p = (*p)[:size]
 		return p
 	}
@@ -220,7 +261,7 @@ func roundUp(a, b int) int { return ceilDiv(a, b) * b }
 
 // goKernel is the plain Go kernel: every platform has it, js/wasm and the
 // purego build tag use it.
-var goKernel = &kernel{name: "go", mr: 4, nr: 4, kc: 256, nc: 1024, micro: microGo, packT: packTGo}
+var goKernel = &kernel{name: "go", mr: 4, nr: 4, kc: 256, nc: 1024, micro: microGo, packT: packTGo, packR: packRows}
 
 // microGo is kernel.micro for a 4×4 block in plain Go.
 func microGo(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
