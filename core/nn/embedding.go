@@ -3,7 +3,7 @@ package nn
 // Embedding is a lookup table: id i maps to row i of Table, [Num][Dim]
 // (PyTorch's nn.Embedding layout).
 type Embedding struct {
-	Num, Dim int
+	Num, Dim int       // number of ids, and width of a row
 	Table    []float32 // [Num][Dim]
 }
 

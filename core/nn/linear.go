@@ -14,7 +14,7 @@ import (
 // layer has no backward pass: it can only sit below the layers being
 // trained (a frozen lower layer while fine-tuning).
 type Linear struct {
-	In, Out int
+	In, Out int           // input and output features
 	W       []float32     // [Out][In] weights; nil when Q is set
 	B       []float32     // [Out] bias, or nil for a layer without one
 	Q       *quant.Linear // int8 weights and bias (Q.Bias is B); nil for float32

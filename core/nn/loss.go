@@ -37,17 +37,26 @@ func CrossEntropy(dlogits, logits []float32, targets []int, weights []float32, n
 		for _, v := range row[1:] {
 			maxv = max(maxv, v)
 		}
-		var sum float64
-		for _, v := range row {
-			sum += math.Exp(float64(v - maxv))
-		}
 		t := targets[i]
-		// -log p_t = log Σ exp(z - max) - (z_t - max)
-		loss += w * (math.Log(sum) - float64(row[t]-maxv))
-		if drow != nil {
-			scale := w / total / sum
+		zt := row[t] - maxv // read before drow (which may be row) is written
+		var sum float64
+		if drow == nil {
+			for _, v := range row {
+				sum += math.Exp(float64(v - maxv))
+			}
+		} else {
 			for j, v := range row {
-				drow[j] = float32(math.Exp(float64(v-maxv)) * scale)
+				e := math.Exp(float64(v - maxv))
+				drow[j] = float32(e) // softmax numerators, scaled below
+				sum += e
+			}
+		}
+		// -log p_t = log Σ exp(z - max) - (z_t - max)
+		loss += w * (math.Log(sum) - float64(zt))
+		if drow != nil {
+			scale := float32(w / total / sum)
+			for j := range drow {
+				drow[j] *= scale
 			}
 			drow[t] -= float32(w / total)
 		}

@@ -43,8 +43,9 @@ import (
 // padding positions are never attended to. A nil Lengths means every
 // sequence fills all Len positions.
 type Seqs struct {
-	Batch, Len int
-	Lengths    []int // real tokens per sequence, 1 to Len; nil means all Len
+	Batch   int   // number of sequences
+	Len     int   // positions per sequence, padding included
+	Lengths []int // real tokens per sequence, 1 to Len; nil means all Len
 }
 
 // Rows returns the number of rows of an activation matrix, Batch·Len.

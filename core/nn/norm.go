@@ -18,8 +18,8 @@ func (s *NormState) resize(n int) {
 // shifts it: y = (x - mean)/sqrt(var + Eps)·Weight + Bias, with the biased
 // variance, as torch.nn.LayerNorm does.
 type LayerNorm struct {
-	Dim          int
-	Eps          float32
+	Dim          int       // width of a row
+	Eps          float32   // added to the variance
 	Weight, Bias []float32 // [Dim] scale (γ) and shift (β)
 }
 
@@ -100,9 +100,9 @@ func (l *LayerNorm) Backward(dx, dy, x []float32, n int, st *NormState, grad *La
 // Weight: y = x / sqrt(mean(x²) + Eps)·Weight, as LLaMA and llama2.c do
 // (Eps 1e-5).
 type RMSNorm struct {
-	Dim    int
-	Eps    float32
-	Weight []float32 // [Dim]
+	Dim    int       // width of a row
+	Eps    float32   // added to the mean square
+	Weight []float32 // [Dim] scale
 }
 
 // NewRMSNorm returns an RMSNorm over rows of dim values with the given

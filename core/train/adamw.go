@@ -8,8 +8,8 @@ import (
 // Group is a set of parameters sharing a weight decay, like one of
 // PyTorch's param_groups.
 type Group struct {
-	WeightDecay float64
-	Params      []Param
+	WeightDecay float64 // decoupled weight decay of the group's parameters
+	Params      []Param // the parameters
 }
 
 // DecayGroups splits params into PyTorch's usual two groups: Weight tensors
@@ -143,9 +143,9 @@ func ClipGradNorm(params []Param, maxNorm float64) float64 {
 // over WarmupSteps steps, then a cosine decay to MinLR at TotalSteps, and
 // MinLR after that.
 type Schedule struct {
-	PeakLR, MinLR float64
-	WarmupSteps   int
-	TotalSteps    int // 0 means no decay: PeakLR after the warm-up
+	PeakLR, MinLR float64 // the rate after the warm-up, and at the end of the decay
+	WarmupSteps   int     // steps of linear warm-up; 0 means none
+	TotalSteps    int     // step at which the decay reaches MinLR; 0 means no decay: PeakLR after the warm-up
 }
 
 // LR returns the learning rate of step (counted from 0):

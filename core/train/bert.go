@@ -37,9 +37,9 @@ type BERTConfig struct {
 	// states them; as in package bert, every zero field means its
 	// bert-base value, and LayerNormEps 0 means 1e-12.
 	bert.Config
-	Task    BERTTask
-	Classes int     // Classify: the number of classes, at least 2; MLM: 0
-	Pooling Pooling // Classify: how a sequence becomes one vector
+	Task    BERTTask // the objective: MLM (the zero value) or Classify
+	Classes int      // Classify: the number of classes, at least 2; MLM: 0
+	Pooling Pooling  // Classify: how a sequence becomes one vector
 	// FreezeLayers is the number of lowest encoder layers that are not
 	// trained, with the embeddings: the backward pass stops above them.
 	// 0 trains everything.
@@ -153,33 +153,33 @@ func (w *BERTWeights) decoder() nn.Linear {
 
 // BERTLayerState keeps one encoder layer's forward pass for the backward pass.
 type BERTLayerState struct {
-	Attn  nn.AttentionState
-	Res1  []float32 // [rows][Hidden] layer input + attention, before LayerNorm
-	Norm1 nn.NormState
-	Mid   []float32 // [rows][Hidden] after the first LayerNorm: the feed-forward's input
-	Inter []float32 // [rows][Intermediate] intermediate dense, before GELU
-	Act   []float32 // [rows][Intermediate] after GELU
-	Res2  []float32 // [rows][Hidden] Mid + feed-forward, before LayerNorm
-	Norm2 nn.NormState
+	Attn  nn.AttentionState // the attention's projections and probabilities
+	Res1  []float32         // [rows][Hidden] layer input + attention, before LayerNorm
+	Norm1 nn.NormState      // statistics of the first LayerNorm
+	Mid   []float32         // [rows][Hidden] after the first LayerNorm: the feed-forward's input
+	Inter []float32         // [rows][Intermediate] intermediate dense, before GELU
+	Act   []float32         // [rows][Intermediate] after GELU
+	Res2  []float32         // [rows][Hidden] Mid + feed-forward, before LayerNorm
+	Norm2 nn.NormState      // statistics of the second LayerNorm
 }
 
 // BERTState is the run state of a BERT model: what Forward keeps for
 // Backward, and Backward's scratch. Rows are the batch's positions.
 type BERTState struct {
-	Positions, Types []int     // [rows] position and token type of each row
-	Emb              []float32 // [rows][Hidden] word + position + type embeddings, before LayerNorm
-	EmbNorm          nn.NormState
+	Positions, Types []int        // [rows] position and token type of each row
+	Emb              []float32    // [rows][Hidden] word + position + type embeddings, before LayerNorm
+	EmbNorm          nn.NormState // statistics of the embeddings' LayerNorm
 	// Hidden holds the embeddings' output and then each layer's output:
 	// [Layers+1][rows][Hidden].
 	Hidden [][]float32
-	Layers []BERTLayerState
-	Branch []float32 // [rows][Hidden] attention or feed-forward output, before its residual
+	Layers []BERTLayerState // each encoder layer's state
+	Branch []float32        // [rows][Hidden] attention or feed-forward output, before its residual
 
 	// MLM head, over the M positions with a target.
-	Chosen                            []int     // [M] the rows with a target
-	Targets                           []int     // [M] their targets
-	HeadIn, HeadPre, HeadAct, HeadOut []float32 // [M][Hidden] gathered hidden states; dense; GELU; LayerNorm
-	HeadNorm                          nn.NormState
+	Chosen                            []int        // [M] the rows with a target
+	Targets                           []int        // [M] their targets
+	HeadIn, HeadPre, HeadAct, HeadOut []float32    // [M][Hidden] gathered hidden states; dense; GELU; LayerNorm
+	HeadNorm                          nn.NormState // statistics of the head's LayerNorm
 	// Classification head.
 	Pooled []float32 // [Size][Hidden] one vector per sequence
 	// Logits are the head's outputs, [M][Vocab] or [Size][Classes];
@@ -197,10 +197,10 @@ type BERTState struct {
 // BERT is a BERT encoder with an MLM or a classification head, being
 // trained: configuration, weights, gradients and run state.
 type BERT struct {
-	Config  BERTConfig
-	Weights *BERTWeights
+	Config  BERTConfig   // sizes and task, with defaults filled in
+	Weights *BERTWeights // the model's tensors
 	Grads   *BERTWeights // the gradients Backward adds to, same shapes as Weights
-	State   BERTState
+	State   BERTState    // the last forward pass
 }
 
 // NewBERT returns a model with c's shapes, initialised from seed as

@@ -60,8 +60,8 @@ type LlamaLayer struct {
 // gradients).
 type LlamaWeights struct {
 	Token     nn.Embedding // token_embedding, [Vocab][Dim]
-	Layers    []LlamaLayer
-	FinalNorm nn.RMSNorm // rms_final
+	Layers    []LlamaLayer // layers.N
+	FinalNorm nn.RMSNorm   // rms_final
 	// Classifier maps the final hidden state to one logit per token
 	// ([Vocab][Dim], no bias). Its W is Token.Table when tied.
 	Classifier nn.Linear
@@ -86,13 +86,13 @@ func newLlamaWeights(c LlamaConfig) *LlamaWeights {
 
 // LlamaLayerState keeps one block's forward pass for the backward pass.
 type LlamaLayerState struct {
-	AttnIn []float32 // [rows][Dim] RMSNorm of the block's input: the attention's input
-	Norm1  nn.NormState
-	Attn   nn.AttentionState
-	Mid    []float32 // [rows][Dim] input + attention: the residual stream between the branches
-	FFNIn  []float32 // [rows][Dim] RMSNorm of Mid: the feed-forward's input
-	Norm2  nn.NormState
-	FFN    nn.SwiGLUState
+	AttnIn []float32         // [rows][Dim] RMSNorm of the block's input: the attention's input
+	Norm1  nn.NormState      // statistics of the attention's RMSNorm
+	Attn   nn.AttentionState // the attention's projections and probabilities
+	Mid    []float32         // [rows][Dim] input + attention: the residual stream between the branches
+	FFNIn  []float32         // [rows][Dim] RMSNorm of Mid: the feed-forward's input
+	Norm2  nn.NormState      // statistics of the feed-forward's RMSNorm
+	FFN    nn.SwiGLUState    // the feed-forward's hidden activations
 }
 
 // LlamaState is the run state of a Llama model: what Forward keeps for
@@ -101,10 +101,10 @@ type LlamaState struct {
 	// Hidden holds the residual stream: the token embeddings, then each
 	// block's output, [Layers+1][rows][Dim].
 	Hidden [][]float32
-	Layers []LlamaLayerState
-	Branch []float32 // [rows][Dim] attention or feed-forward output, before its residual
-	Final  []float32 // [rows][Dim] after the final RMSNorm
-	FNorm  nn.NormState
+	Layers []LlamaLayerState // each block's state
+	Branch []float32         // [rows][Dim] attention or feed-forward output, before its residual
+	Final  []float32         // [rows][Dim] after the final RMSNorm
+	FNorm  nn.NormState      // statistics of the final RMSNorm
 	// Logits are [rows][Vocab]; DLogits the loss's gradient with respect
 	// to them.
 	Logits, DLogits []float32
@@ -116,10 +116,10 @@ type LlamaState struct {
 // Llama is a LLaMA-style decoder being trained: configuration, weights,
 // gradients and run state.
 type Llama struct {
-	Config  LlamaConfig
-	Weights *LlamaWeights
+	Config  LlamaConfig   // sizes
+	Weights *LlamaWeights // the model's tensors
 	Grads   *LlamaWeights // the gradients Backward adds to, same shapes (and ties) as Weights
-	State   LlamaState
+	State   LlamaState    // the last forward pass
 }
 
 // NewLlama returns a model with c's shapes, initialised from seed as

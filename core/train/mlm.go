@@ -49,10 +49,10 @@ func (a MaskAction) String() string {
 // Choice is one token MaskTokens chose: where, what it was, what the model
 // sees instead, and which of the three actions produced it.
 type Choice struct {
-	Seq, Pos int // sequence and position in the batch
-	Original int // the token id, now the target
-	Input    int // the id the model sees: MaskID, a random id, or Original
-	Action   MaskAction
+	Seq, Pos int        // sequence and position in the batch
+	Original int        // the token id, now the target
+	Input    int        // the id the model sees: MaskID, a random id, or Original
+	Action   MaskAction // which of the three it was
 }
 
 // MaskTokens prepares a batch for the masked-language-model objective as

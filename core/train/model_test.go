@@ -374,3 +374,21 @@ func TestBatchErrors(t *testing.T) {
 		t.Error("an empty sequence was accepted")
 	}
 }
+
+// A batch in which nothing was chosen for prediction costs nothing and
+// moves nothing but the weight decay.
+func TestMLMWithoutTargets(t *testing.T) {
+	m, err := NewBERT(BERTConfig{Config: tinyBERT}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := NewBatch([][]int{{1, 2}, {1, 5, 2}}, 0)
+	if _, err := MaskTokens(b, MaskConfig{MaskID: 3, Vocab: tinyBERT.VocabSize, Special: []int{0, 1, 2, 3, 5}}, rand.New(rand.NewPCG(1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	tr := &Trainer{Model: m, Schedule: Schedule{PeakLR: 0.1}}
+	res, err := tr.Step(b)
+	if err != nil || res.Loss != 0 || res.GradNorm != 0 {
+		t.Fatalf("step: %+v, %v", res, err)
+	}
+}

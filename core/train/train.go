@@ -55,10 +55,10 @@ func (k Kind) String() string {
 // layout), its name in the model's checkpoint format and its kind. A tensor
 // shared by two layers (tied embeddings) is one Param.
 type Param struct {
-	Name  string
-	Kind  Kind
-	Value []float32
-	Grad  []float32
+	Name  string    // the tensor's name in the model's checkpoint format
+	Kind  Kind      // its role: initialisation and weight decay follow from it
+	Value []float32 // the values, in the layer's layout
+	Grad  []float32 // the gradient, same length and layout
 }
 
 // Model is what Trainer trains: a network whose Forward computes the loss of

@@ -10,13 +10,13 @@ import (
 // micro-batches, clipping by global norm, the learning-rate schedule and
 // AdamW with two weight-decay groups.
 type Trainer struct {
-	Model     Model
-	Optimizer AdamW
-	Schedule  Schedule
+	Model     Model    // the model being trained
+	Optimizer AdamW    // its optimiser state (the zero value has PyTorch's defaults)
+	Schedule  Schedule // the learning rate of each step; the zero value is 0: set PeakLR
 	// WeightDecay applies to Weight tensors, and to Embedding tensors when
 	// DecayEmbeddings is set (see DecayGroups); 0 means none.
-	WeightDecay     float64
-	DecayEmbeddings bool
+	WeightDecay     float64 // decay of the Weight tensors
+	DecayEmbeddings bool    // whether Embedding tensors decay too
 	// ClipNorm is the largest global gradient norm a step uses (see
 	// ClipGradNorm); 0 means no clipping.
 	ClipNorm float64
