@@ -226,6 +226,12 @@ func TestAgreementReloadRestores(t *testing.T) {
 			t.Errorf("after reload %s = %q, want %q", expr, got, want)
 		}
 	}
+	// Moving the unit column onto a coder takes it out of the coders.
+	agrSelect(tb, "agreement-unit", "c1")
+	tb.waitFor(`document.getElementById("agreement-unit").value === "c1" && document.querySelector('#agreement-coders input[value="c1"]').disabled`)
+	if coders := tb.evalString(`[...document.querySelectorAll("#agreement-coders input:checked")].map(b => b.value).join(",")`); coders != "c2,c3" {
+		t.Errorf("coders after moving the unit %q, want c2,c3", coders)
+	}
 	// Forgetting the file empties the page, also after a reload.
 	tb.click("#agreement-clear")
 	tb.waitFor(`document.querySelector("#agreement .agr").dataset.state === "idle"`)
@@ -260,8 +266,8 @@ func TestAgreementLongFormat(t *testing.T) {
 		`document.getElementById("agreement-unit").value`:                                "doc_id",
 		`document.getElementById("agreement-coder").value`:                               "rater",
 		`document.getElementById("agreement-code").value`:                                "label",
-		`String(document.querySelector(".agr-long-only").hidden)`:                        "false",
-		`String(document.querySelector(".agr-wide-only").hidden)`:                        "true",
+		`String(document.querySelectorAll(".agr-long-only:not([hidden])").length)`:       "2",
+		`String(document.querySelector(".agr-wide-only") === null)`:                      "true",
 		`document.querySelector("#agreement-results [data-stat=counts] dd").textContent`: "2: ann, ben",
 	}
 	for expr, want := range checks {
@@ -273,6 +279,19 @@ func TestAgreementLongFormat(t *testing.T) {
 	if text := agrText(tb); !strings.Contains(text, "line 8: unit d4 has 1 code") {
 		t.Errorf("unpairable d4 not listed: %s", text)
 	}
+	// Switching the format shows the other pickers, with the columns the
+	// engine fills in; switching back finds the long columns again.
+	agrSelect(tb, "agreement-format", "wide")
+	tb.waitFor(`document.querySelector("#agreement-coders") !== null && document.querySelector("#agreement .agr").dataset.state === "done"`)
+	if coders := tb.evalString(`[...document.querySelectorAll("#agreement-coders input:checked")].map(b => b.value).join(",")`); coders != "rater,label" {
+		t.Errorf("wide coders after the switch %q, want rater,label", coders)
+	}
+	agrSelect(tb, "agreement-format", "long")
+	tb.waitFor(`document.getElementById("agreement-coder")?.value === "rater" && document.getElementById("agreement-code")?.value === "label"`)
+	if got := tb.evalString(agrValue("cohen")); got == "" {
+		t.Errorf("no Cohen's kappa after switching back to long")
+	}
+
 	// Dropping a file on the drop zone loads it too.
 	tb.eval(`(() => {
 		const dt = new DataTransfer();

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -61,7 +63,7 @@ type agreeDisagree struct {
 
 func runAgree(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("agree", stderr)
-	dataPath := fs.String("data", "", "CSV `file` of codes (\"-\" for standard input); wide by default: a header, one row per unit, one column per coder")
+	dataPath := fs.String("data", "", "CSV `file` of codes (\"-\" for standard input): wide (a header, one row per unit, one column per coder) or long (one row per unit, coder and code); without --unit, --coders or --long the layout is guessed from the header and reported")
 	codersFlag := fs.String("coders", "", "comma-separated coder `names`: the coder columns (wide; default every column but --unit) or the coders to expect (long)")
 	unitCol := fs.String("unit", "", "wide format: `column` holding unit ids (default: units are numbered by row)")
 	longFlag := fs.String("long", "", "long format: the unit, coder and code `columns`, e.g. unit,coder,code")
@@ -71,8 +73,9 @@ func runAgree(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	weightsFlag := fs.String("weights", "unweighted", "Cohen's kappa weights (two coders): unweighted, linear or quadratic")
 	resamples := fs.Int("bootstrap", 0, "bootstrap `N` resamples of units for a 95% interval for alpha (0: none)")
 	seed := fs.Uint64("seed", 0, "seed of the bootstrap's random generator")
-	skip := fs.Bool("skip-unpairable", false, "exclude units with fewer than two codes instead of failing on them")
-	asJSON := fs.Bool("json", false, "print JSON: alpha, percent_agreement (0-100), fleiss_kappa, cohen_kappa (two coders), alpha_ci, n_units (all units), n_pairable (pairable values), disagreements")
+	strict := fs.Bool("strict", false, "fail on a unit with fewer than two codes instead of excluding it (by default such units are not pairable: they are left out, as Krippendorff's alpha defines, and listed)")
+	fs.Bool("skip-unpairable", false, "accepted for compatibility and ignored: units with fewer than two codes are excluded and listed unless --strict is given")
+	asJSON := fs.Bool("json", false, "print JSON: alpha, percent_agreement (0-100), fleiss_kappa, cohen_kappa (two coders), alpha_ci, n_units (all units), n_pairable (pairable values), excluded (units with fewer than two codes), disagreements")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,8 +93,18 @@ func runAgree(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *resamples < 0 || *resamples > agreement.MaxResamples {
 		return fmt.Errorf("%w: --bootstrap %d out of range [0, %d]", errUsage, *resamples, agreement.MaxResamples)
 	}
-	coders := agreeList(*codersFlag)
-	missing := agreeList(*missingFlag)
+	layout := agreement.Layout{Unit: *unitCol, Coders: agreeList(*codersFlag)}
+	if *longFlag != "" {
+		cols := agreeList(*longFlag)
+		if len(cols) != 3 {
+			return fmt.Errorf("%w: --long wants three column names (unit,coder,code), got %q", errUsage, *longFlag)
+		}
+		layout = agreement.Layout{Format: agreement.Long, Unit: cols[0], Coder: cols[1], Code: cols[2], Coders: layout.Coders}
+	}
+	order := agreeList(*orderFlag)
+	if order != nil && level != agreement.Ordinal {
+		return fmt.Errorf("%w: --order applies to --level ordinal only", errUsage)
+	}
 
 	var raw []byte
 	if *dataPath == "-" {
@@ -102,44 +115,27 @@ func runAgree(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var d *agreement.Data
-	if *longFlag != "" {
-		cols := agreeList(*longFlag)
-		if len(cols) != 3 {
-			return fmt.Errorf("%w: --long wants three column names (unit,coder,code), got %q", errUsage, *longFlag)
-		}
-		d, err = agreement.ReadLong(bytes.NewReader(raw), agreement.LongOptions{Unit: cols[0], Coder: cols[1], Code: cols[2], Coders: coders, Missing: missing})
-	} else {
-		d, err = agreement.ReadWide(bytes.NewReader(raw), agreement.WideOptions{Coders: coders, Unit: *unitCol, Missing: missing})
-	}
+	records, lines, err := agreement.ReadRecords(bytes.NewReader(raw))
 	if err != nil {
 		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
-	if !*skip {
-		for _, u := range d.Unpairable() {
-			where := fmt.Sprintf("unit %q", u.ID)
-			if u.Line > 0 {
-				where = fmt.Sprintf("line %d: %s", u.Line, where)
-			}
-			what := "has no codes"
-			for j, c := range u.Codes {
-				if c != "" {
-					what = fmt.Sprintf("has only one code (%q from coder %q)", c, d.Coders[j])
-				}
-			}
-			return fmt.Errorf("%s: %s %s; agreement needs at least two codes per unit (--skip-unpairable excludes such units)", *dataPath, where, what)
-		}
+	if len(records) > 0 && *unitCol == "" && *codersFlag == "" && *longFlag == "" {
+		layout = agreement.GuessLayout(records[0])
+		fmt.Fprintf(stderr, "textlab agree: guessed the layout from the header: %v (choose with --unit and --coders, or --long)\n", layout)
+	}
+	d, err := agreement.FromRecords(records, lines, layout, agreeList(*missingFlag))
+	if err != nil {
+		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
 
-	order := agreeList(*orderFlag)
-	if order != nil && level != agreement.Ordinal {
-		return fmt.Errorf("%w: --order applies to --level ordinal only", errUsage)
-	}
-	cfg := agreement.SummaryConfig{Alpha: agreement.AlphaConfig{Level: level, Order: order}, Weights: weights}
+	cfg := agreement.SummaryConfig{Alpha: agreement.AlphaConfig{Level: level, Order: order}, Weights: weights, Strict: *strict}
 	if *resamples > 0 {
 		cfg.Bootstrap = &agreement.BootstrapConfig{Resamples: *resamples, Seed: *seed}
 	}
 	s, err := agreement.Summarize(context.Background(), d, cfg, nil)
+	if up := (*agreement.UnpairableError)(nil); errors.As(err, &up) {
+		return fmt.Errorf("%s: %w (--strict stops here; without it such units are excluded and listed)", *dataPath, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
@@ -225,30 +221,34 @@ func agreeSummaryJSON(s *agreement.Summary, level agreement.Level, w agreement.W
 // the units the coders disagree on.
 func printAgreeTable(w io.Writer, s *agreement.Summary, out agreeJSON) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	value := func(x *float64, format, reason string) string {
-		if x == nil {
-			if strings.HasPrefix(reason, "undefined") {
-				return reason
-			}
-			return "undefined: " + reason
+	// value writes a statistic, or why it is missing: an undefined one
+	// says so itself ("undefined: ..."), any other reason gets the prefix.
+	value := func(x *float64, format string, err error) string {
+		switch {
+		case x != nil:
+			return fmt.Sprintf(format, *x)
+		case errors.Is(err, agreement.ErrUndefined):
+			return err.Error()
+		case err != nil:
+			return "undefined: " + err.Error()
 		}
-		return fmt.Sprintf(format, *x)
+		return "undefined"
 	}
-	alpha := value(out.Alpha, "%.3f", out.AlphaError)
+	alpha := value(out.Alpha, "%.3f", s.AlphaErr)
 	if ci := out.AlphaCI; ci != nil {
 		alpha += fmt.Sprintf("\t%.0f%% CI [%.3f, %.3f] (%d resamples of units, seed %d)", 100*ci.Confidence, ci.Low, ci.High, ci.Resamples, ci.Seed)
-	} else if out.AlphaCIError != "" {
-		alpha += "\tinterval undefined: " + out.AlphaCIError
+	} else if s.IntervalErr != nil {
+		alpha += "\tinterval " + value(nil, "", s.IntervalErr)
 	}
 	fmt.Fprintf(tw, "Krippendorff's alpha (%s)\t%s\n", out.Level, alpha)
-	pct := value(out.PercentAgreement, "%.1f%%", out.PercentError)
+	pct := value(out.PercentAgreement, "%.1f%%", s.PercentErr)
 	if s.Percent != nil {
 		pct += fmt.Sprintf("\t%d of %d pairs of codes agree", s.Percent.Agreeing, s.Percent.Pairs)
 	}
 	fmt.Fprintf(tw, "Percent agreement\t%s\n", pct)
-	fmt.Fprintf(tw, "Fleiss' kappa\t%s\n", value(out.FleissKappa, "%.3f", out.FleissError))
+	fmt.Fprintf(tw, "Fleiss' kappa\t%s\n", value(out.FleissKappa, "%.3f", s.FleissErr))
 	if len(s.Coders) == 2 {
-		ck := value(out.CohenKappa.(*float64), "%.3f", out.CohenError)
+		ck := value(out.CohenKappa.(*float64), "%.3f", s.CohenErr)
 		if s.Cohen != nil && len(s.Cohen.Dropped) > 0 {
 			ck += fmt.Sprintf("\t%d units with a missing code dropped", len(s.Cohen.Dropped))
 		}
@@ -261,6 +261,23 @@ func printAgreeTable(w io.Writer, s *agreement.Summary, out agreeJSON) error {
 	fmt.Fprintf(tw, "Units\t%s\n", units)
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(s.Unpairable) > 0 {
+		// The units alpha leaves out, as the Agreement page lists them.
+		fmt.Fprintf(w, "\nUnits left out as unpairable (%d):\n", len(s.Unpairable))
+		for _, u := range s.Unpairable {
+			line := "-"
+			if u.Line > 0 {
+				line = strconv.Itoa(u.Line)
+			}
+			codes := "no codes"
+			if n := u.NumCodes(); n == 1 {
+				codes = "1 code"
+			} else if n > 1 {
+				codes = strconv.Itoa(n) + " codes"
+			}
+			fmt.Fprintf(w, "  line %s: unit %s has %s\n", line, u.ID, codes)
+		}
 	}
 	if len(s.Disagreements) == 0 {
 		_, err := fmt.Fprintln(w, "\nNo disagreements.")

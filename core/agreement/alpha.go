@@ -173,11 +173,7 @@ func newAlphaTable(d *Data, cfg AlphaConfig) (*alphaTable, error) {
 			default:
 				f, ok := parseNumber(c)
 				if !ok {
-					need := "numeric codes"
-					if cfg.Level == Ordinal {
-						need = "numeric codes or an explicit order"
-					}
-					return nil, fmt.Errorf("%s, coder %q: code %q is not a number (the %v level needs %s)", u.where(), d.Coders[j], c, cfg.Level, need)
+					return nil, &NotNumericError{Line: u.Line, Unit: u.ID, Coder: d.Coders[j], Value: c, Level: cfg.Level}
 				}
 				if cfg.Level == Ratio && f < 0 {
 					return nil, fmt.Errorf("%s, coder %q: code %q is negative (the ratio level needs codes >= 0)", u.where(), d.Coders[j], c)
@@ -308,7 +304,7 @@ func (t *alphaTable) delta2(c Coincidence) [][]float64 {
 func (t *alphaTable) alpha(c Coincidence) (a, observed, expected float64, err error) {
 	n := c.Total
 	if n < 2 {
-		return 0, 0, 0, fmt.Errorf("%w: alpha needs at least two pairable values, found %v", ErrUndefined, n)
+		return 0, 0, 0, &UndefinedError{Statistic: StatAlpha, Reason: NoPairs}
 	}
 	d := t.delta2(c)
 	var do, de float64
@@ -319,7 +315,7 @@ func (t *alphaTable) alpha(c Coincidence) (a, observed, expected float64, err er
 		}
 	}
 	if de == 0 {
-		return 0, 0, 0, fmt.Errorf("%w: every pairable code has the same value, so the expected disagreement is 0 and alpha is not defined", ErrUndefined)
+		return 0, 0, 0, &UndefinedError{Statistic: StatAlpha, Reason: OneValue, Value: t.labels[0]}
 	}
 	a = 1 - (n-1)*do/de
 	if math.IsNaN(a) || math.IsInf(a, 0) || math.IsInf(de, 0) {
@@ -337,9 +333,10 @@ func (t *alphaTable) alpha(c Coincidence) (a, observed, expected float64, err er
 //
 // Units with fewer than two codes are excluded and listed in the result. The
 // ordinal difference between values c < k is (Σ_{g=c..k} n_g - (n_c+n_k)/2)²,
-// from the marginals of the coincidence matrix. Alpha is undefined (an error
-// wrapping ErrUndefined) with fewer than two pairable values or when all of
-// them are the same value.
+// from the marginals of the coincidence matrix. Alpha is undefined (an
+// *UndefinedError with Reason NoPairs or OneValue) with fewer than two
+// pairable values or when all of them are the same value. A code that is
+// not a number at a level that needs numbers is a *NotNumericError.
 func KrippendorffAlpha(d *Data, cfg AlphaConfig) (*AlphaResult, error) {
 	t, err := newAlphaTable(d, cfg)
 	if err != nil {

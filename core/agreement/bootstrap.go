@@ -94,7 +94,7 @@ func BootstrapAlpha(ctx context.Context, d *Data, cfg AlphaConfig, bs BootstrapC
 		progress(1, "bootstrapping alpha")
 	}
 	if len(alphas) == 0 {
-		return nil, fmt.Errorf("%w: alpha was undefined in all %d bootstrap resamples", ErrUndefined, bs.Resamples)
+		return nil, &UndefinedError{Statistic: StatInterval, Reason: AllResamplesUndefined, Resamples: bs.Resamples}
 	}
 	sort.Float64s(alphas)
 	iv.Low = quantile(alphas, (1-bs.Confidence)/2)

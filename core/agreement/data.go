@@ -19,21 +19,22 @@
 //
 // A statistic that is undefined for the data (a single category, so the
 // expected disagreement is 0; fewer than two pairable values) is reported as
-// an error wrapping ErrUndefined, never as NaN.
+// an *UndefinedError (matching ErrUndefined), never as NaN. Errors are
+// values that carry their facts (*UndefinedError, *TooFewCodersError,
+// *NotNumericError, *UnpairableError), so callers word them with errors.As
+// instead of reading the text.
 //
 // Data comes from already-split CSV records in wide format (one column per
 // coder, FromWide) or long format (unit, coder, code, FromLong), or straight
-// from CSV bytes (ReadWide, ReadLong).
+// from CSV bytes (ReadWide, ReadLong). A Layout names the columns of either
+// format; GuessLayout proposes one from a header and FromRecords builds Data
+// with it.
 package agreement
 
 import (
 	"errors"
 	"fmt"
 )
-
-// ErrUndefined is wrapped by the errors of statistics that the data do not
-// define, such as alpha when every pairable code is the same value.
-var ErrUndefined = errors.New("undefined")
 
 // Data is a reliability data matrix: one Unit per coded item, each holding
 // one code per coder.
@@ -57,11 +58,14 @@ type Unit struct {
 }
 
 // where names the unit for error messages: `line 5: unit "u3"`.
-func (u Unit) where() string {
-	if u.Line > 0 {
-		return fmt.Sprintf("line %d: unit %q", u.Line, u.ID)
+func (u Unit) where() string { return where(u.Line, u.ID) }
+
+// where names a unit by its line (when known) and ID.
+func where(line int, id string) string {
+	if line > 0 {
+		return fmt.Sprintf("line %d: unit %q", line, id)
 	}
-	return fmt.Sprintf("unit %q", u.ID)
+	return fmt.Sprintf("unit %q", id)
 }
 
 // NumCodes returns how many coders coded the unit.
@@ -80,15 +84,15 @@ func (u Unit) NumCodes() int {
 // information about agreement and are left out of every statistic.
 func (u Unit) Pairable() bool { return u.NumCodes() >= 2 }
 
-// Check reports the first structural problem of d: fewer than two coders,
-// duplicate coder names, or a unit whose number of codes differs from the
-// number of coders.
+// Check reports the first structural problem of d: fewer than two coders
+// (*TooFewCodersError), duplicate coder names, or a unit whose number of
+// codes differs from the number of coders.
 func (d *Data) Check() error {
 	if d == nil {
 		return errors.New("no data")
 	}
 	if len(d.Coders) < 2 {
-		return fmt.Errorf("need at least two coders, got %d", len(d.Coders))
+		return &TooFewCodersError{Coders: d.Coders}
 	}
 	seen := make(map[string]bool, len(d.Coders))
 	for _, c := range d.Coders {

@@ -116,8 +116,9 @@ func CohenKappa(d *Data, w Weights) (*KappaResult, error) {
 //	kappa = 1 - Σ W∘C / Σ W∘E.
 //
 // Labels sort numerically when all of them are numbers, otherwise as
-// strings. Kappa is undefined (ErrUndefined) when Σ W∘E is 0, for example
-// when both sequences use one and the same label.
+// strings. Kappa is undefined (an *UndefinedError: OneValue) when Σ W∘E is
+// 0, for example when both sequences use one and the same label, and
+// (NoPairs) when the sequences are empty.
 func CohenKappaLabels(a, b []string, w Weights) (float64, error) {
 	if len(a) != len(b) {
 		return 0, fmt.Errorf("label sequences differ in length: %d and %d", len(a), len(b))
@@ -131,7 +132,7 @@ func cohen(a, b []string, w Weights) (float64, []string, error) {
 		return 0, nil, fmt.Errorf("unknown kappa weights %v", w)
 	}
 	if len(a) == 0 {
-		return 0, nil, fmt.Errorf("%w: Cohen's kappa needs at least one unit coded by both coders", ErrUndefined)
+		return 0, nil, &UndefinedError{Statistic: StatCohen, Reason: NoPairs}
 	}
 	idx := map[string]int{}
 	var labels []string
@@ -188,7 +189,7 @@ func cohen(a, b []string, w Weights) (float64, []string, error) {
 		}
 	}
 	if den == 0 {
-		return 0, labels, fmt.Errorf("%w: both coders use only the label %q, so the expected disagreement is 0 and kappa is not defined", ErrUndefined, labels[0])
+		return 0, labels, &UndefinedError{Statistic: StatCohen, Reason: OneValue, Value: labels[0]}
 	}
 	return 1 - num/den, labels, nil
 }
@@ -240,7 +241,7 @@ func FleissKappa(d *Data) (*FleissResult, error) {
 		used = append(used, u)
 	}
 	if len(used) == 0 {
-		return nil, fmt.Errorf("%w: Fleiss' kappa needs at least one unit with two or more codes", ErrUndefined)
+		return nil, &UndefinedError{Statistic: StatFleiss, Reason: NoPairs}
 	}
 	sortLabels(r.Categories)
 	for i, c := range r.Categories {
@@ -257,6 +258,9 @@ func FleissKappa(d *Data) (*FleissResult, error) {
 	}
 	r.Units = len(used)
 	k, err := FleissKappaTable(table)
+	if ue := (*UndefinedError)(nil); errors.As(err, &ue) && ue.Reason == OneValue && len(r.Categories) == 1 {
+		ue.Value = r.Categories[0]
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +275,8 @@ func FleissKappa(d *Data) (*FleissResult, error) {
 //	p_j = Σ_i n_ij / (N m),  P_i = (Σ_j n_ij² - m) / (m (m-1)),
 //	kappa = (mean(P_i) - Σ_j p_j²) / (1 - Σ_j p_j²).
 //
-// Kappa is undefined (ErrUndefined) when all ratings fall in one category.
+// Kappa is undefined (an *UndefinedError) when all ratings fall in one
+// category (OneValue) or a subject has fewer than two ratings (NoPairs).
 func FleissKappaTable(counts [][]int) (float64, error) {
 	if len(counts) == 0 {
 		return 0, errors.New("Fleiss' kappa: empty table")
@@ -296,7 +301,7 @@ func FleissKappaTable(counts [][]int) (float64, error) {
 		}
 	}
 	if m < 2 {
-		return 0, fmt.Errorf("%w: Fleiss' kappa needs at least two ratings per subject, got %d", ErrUndefined, m)
+		return 0, &UndefinedError{Statistic: StatFleiss, Reason: NoPairs}
 	}
 	N, fm := float64(len(counts)), float64(m)
 	p := make([]float64, k)
@@ -316,7 +321,7 @@ func FleissKappaTable(counts [][]int) (float64, error) {
 		pe += p[j] * p[j]
 	}
 	if pe >= 1 {
-		return 0, fmt.Errorf("%w: every rating is in one category, so Fleiss' kappa is not defined", ErrUndefined)
+		return 0, &UndefinedError{Statistic: StatFleiss, Reason: OneValue}
 	}
 	return (pbar - pe) / (1 - pe), nil
 }
@@ -334,8 +339,8 @@ type PercentResult struct {
 // unit (two or more codes) and every pair of coders who both coded it, the
 // share of pairs whose codes are equal (as strings), times 100. A unit with m
 // codes contributes m(m-1)/2 pairs; for two coders this is the share of
-// units both coded on which they agree. It is undefined (ErrUndefined) when
-// no unit is pairable.
+// units both coded on which they agree. It is undefined (an *UndefinedError,
+// NoPairs) when no unit is pairable.
 func PercentAgreement(d *Data) (*PercentResult, error) {
 	if err := d.Check(); err != nil {
 		return nil, err
@@ -358,7 +363,7 @@ func PercentAgreement(d *Data) (*PercentResult, error) {
 		}
 	}
 	if r.Pairs == 0 {
-		return nil, fmt.Errorf("%w: percent agreement needs a unit coded by at least two coders", ErrUndefined)
+		return nil, &UndefinedError{Statistic: StatPercent, Reason: NoPairs}
 	}
 	r.Percent = 100 * float64(r.Agreeing) / float64(r.Pairs)
 	return r, nil

@@ -49,7 +49,7 @@ type LongOptions struct {
 }
 
 // FromWide builds Data from CSV records in wide format; records[0] is the
-// header. Line numbers in errors and in Unit.Line are opts.Lines when given;
+// header. Fewer than two coder columns is a *TooFewCodersError. Line numbers in errors and in Unit.Line are opts.Lines when given;
 // otherwise they count records from 1 (the header), which is the file line
 // only when no line is blank and no field spans several lines.
 func FromWide(records [][]string, opts WideOptions) (*Data, error) {
@@ -62,8 +62,9 @@ func FromWide(records [][]string, opts WideOptions) (*Data, error) {
 // FromLong builds Data from CSV records in long format; records[0] is the
 // header. Units and coders appear in order of first appearance (coders in
 // opts.Coders order when given). A (unit, coder) pair given twice is an
-// error. Line numbers are opts.Lines when given, or count records from 1,
-// as in FromWide.
+// error, and so are fewer than two coders (*TooFewCodersError) and one
+// column in two roles. Line numbers are opts.Lines when given, or count
+// records from 1, as in FromWide.
 func FromLong(records [][]string, opts LongOptions) (*Data, error) {
 	if err := checkLines(records, opts.Lines); err != nil {
 		return nil, err
@@ -77,6 +78,14 @@ func checkLines(records [][]string, lines []int) error {
 		return fmt.Errorf("%d line numbers for %d records: give one line per record, the header included", len(lines), len(records))
 	}
 	return nil
+}
+
+// ReadRecords reads every CSV record of r (comma-separated, quotes as in
+// RFC 4180, rows of any length) and the file line each record starts on,
+// for GuessLayout and FromRecords. A malformed quote is a *csv.ParseError
+// naming its line.
+func ReadRecords(r io.Reader) (records [][]string, lines []int, err error) {
+	return readCSV(r)
 }
 
 // ReadWide reads a wide CSV table (see FromWide) from r; errors name the file
@@ -199,7 +208,7 @@ func fromWide(records [][]string, lines []int, opts WideOptions) (*Data, error) 
 		}
 	}
 	if len(coders) < 2 {
-		return nil, fmt.Errorf("line %d: need at least two coder columns, found %d (%s)", hline, len(coders), strings.Join(coders, ", "))
+		return nil, &TooFewCodersError{Line: hline, Wide: true, Coders: coders}
 	}
 	d := &Data{Coders: coders}
 	if err := d.Check(); err != nil {
@@ -255,6 +264,9 @@ func fromLong(records [][]string, lines []int, opts LongOptions) (*Data, error) 
 		if cols[i], err = findColumn(idx, header, n, hline); err != nil {
 			return nil, err
 		}
+	}
+	if cols[0] == cols[1] || cols[0] == cols[2] || cols[1] == cols[2] {
+		return nil, fmt.Errorf("line %d: the unit, coder and code columns must be three different columns (got %s)", hline, strings.Join(names[:], ", "))
 	}
 	d := &Data{Coders: append([]string(nil), opts.Coders...)}
 	coderIdx := make(map[string]int)
@@ -314,7 +326,7 @@ func fromLong(records [][]string, lines []int, opts LongOptions) (*Data, error) 
 		}
 	}
 	if len(d.Coders) < 2 {
-		return nil, fmt.Errorf("need at least two coders, found %d (%s)", len(d.Coders), strings.Join(d.Coders, ", "))
+		return nil, &TooFewCodersError{Line: hline, Column: names[1], Coders: d.Coders}
 	}
 	return d, nil
 }

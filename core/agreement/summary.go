@@ -15,6 +15,11 @@ type SummaryConfig struct {
 	Bootstrap *BootstrapConfig
 	// Weights are Cohen's kappa weights (the zero value: unweighted).
 	Weights Weights
+	// Strict makes a unit with fewer than two codes an error
+	// (*UnpairableError). By default (false) such units are not pairable:
+	// they are left out of every statistic, as Krippendorff's alpha
+	// defines, and listed in Summary.Unpairable.
+	Strict bool
 }
 
 // Summary is every agreement statistic of one data matrix, as a page or the
@@ -25,7 +30,8 @@ type Summary struct {
 	// Units counts all units; PairableUnits and PairableValues count the
 	// units with at least two codes and the codes in them.
 	Units, PairableUnits, PairableValues int
-	// Unpairable lists the units with fewer than two codes (excluded).
+	// Unpairable lists the units with fewer than two codes, in input
+	// order; they are excluded from every statistic.
 	Unpairable []Unit
 
 	Alpha    *AlphaResult
@@ -46,14 +52,19 @@ type Summary struct {
 
 // Summarize computes all statistics of d. It returns an error for data that
 // cannot be used at all (a structural problem, codes that do not fit the
-// level of measurement, cancellation); a statistic that is merely undefined
-// or not applicable (Fleiss' kappa with missing codes) is recorded in the
-// Summary instead. Progress (nil allowed) covers the bootstrap.
+// level of measurement such as a *NotNumericError, an *UnpairableError with
+// cfg.Strict, cancellation); a statistic that is merely undefined (an
+// *UndefinedError) or not applicable (Fleiss' kappa with missing codes) is
+// recorded in the Summary instead. Progress (nil allowed) covers the
+// bootstrap.
 func Summarize(ctx context.Context, d *Data, cfg SummaryConfig, progress func(fraction float64, message string)) (*Summary, error) {
 	if err := d.Check(); err != nil {
 		return nil, err
 	}
 	s := &Summary{Coders: d.Coders, Units: len(d.Units), Unpairable: d.Unpairable()}
+	if cfg.Strict && len(s.Unpairable) > 0 {
+		return nil, &UnpairableError{Units: s.Unpairable, Coders: d.Coders}
+	}
 	s.PairableUnits, s.PairableValues = d.NumPairable()
 	s.Alpha, s.AlphaErr = KrippendorffAlpha(d, cfg.Alpha)
 	if s.AlphaErr != nil && !errors.Is(s.AlphaErr, ErrUndefined) {

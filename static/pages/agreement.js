@@ -1,22 +1,31 @@
 // The agreement page: load a coder file (or the worked example), pick the
 // format, columns, level and weights, and show every agreement statistic
-// the engine computes (agreement.* methods). The file and the settings are
-// kept in IndexedDB, so a reload restores them; a file that cannot be used
-// never replaces the one loaded before.
+// the engine computes (agreement.* methods). The engine renders the results,
+// the column pickers and the file status (web/ui/agreement.templ); this
+// module only wires the page to it. The file and the settings are kept in
+// IndexedDB, so a reload restores them; a file that cannot be used never
+// replaces the one loaded before.
 import { wireJob, showFragment, showError } from "../ui.js";
 import * as store from "../store.js";
 
 const FILE_KEY = "agreement.file"; // {name, bytes} or {example: true}
-const SETTINGS_KEY = "agreement.settings"; // the form, plus {boot: {on, resamples, seed}}
+const SETTINGS_KEY = "agreement.settings"; // the settings, plus {boot: {on, resamples, seed}}
 
 const $ = (id) => document.getElementById(id);
 
-/** init wires the page once the engine is ready, and restores what the
- * user loaded before the last reload. */
-export async function init(engine) {
+let engine;
+let el = null; // the page's fixed elements, found by init
+let current = null; // the result on screen: {name, columns, settings, controls, …}
+let seq = 0; // the latest request; older answers are ignored
+
+/** init finds the page's elements, wires their events and restores what
+ * the user loaded before the last reload. */
+export async function init(e) {
+  engine = e;
   const root = document.querySelector("#agreement .agr");
   if (!root) return;
-  const el = {
+  el = {
+    root,
     file: $("agreement-file"),
     drop: $("agreement-drop"),
     example: $("agreement-example"),
@@ -25,11 +34,7 @@ export async function init(engine) {
     error: $("agreement-error"),
     form: $("agreement-form"),
     fields: $("agreement-fields"),
-    format: $("agreement-format"),
-    unit: $("agreement-unit"),
-    coders: $("agreement-coders"),
-    coder: $("agreement-coder"),
-    code: $("agreement-code"),
+    columns: $("agreement-columns"),
     level: $("agreement-level"),
     weights: $("agreement-weights"),
     missing: $("agreement-missing"),
@@ -38,279 +43,248 @@ export async function init(engine) {
     resamples: $("agreement-resamples"),
     seed: $("agreement-seed"),
   };
-
-  let current = null; // the last result shown: {name, rows, columns, settings, …}
-  let seq = 0; // the latest request; older answers are ignored
-
-  const setState = (s) => (root.dataset.state = s);
-
-  function clearError() {
-    el.error.hidden = true;
-    el.error.textContent = "";
-  }
-
-  // --- the form ----------------------------------------------------------
-
-  function option(select, value, label) {
-    const o = document.createElement("option");
-    o.value = value;
-    o.textContent = label;
-    select.append(o);
-  }
-
-  /** fill puts a file's columns and the settings into the form. Column
-   * names are user text: they go in through textContent and value only. */
-  function fill(columns, s) {
-    for (const sel of [el.unit, el.coder, el.code]) sel.replaceChildren();
-    if (s.format !== "long") option(el.unit, "", "(none: number the rows)");
-    for (const c of columns) {
-      option(el.unit, c, c);
-      option(el.coder, c, c);
-      option(el.code, c, c);
-    }
-    el.format.value = s.format === "long" ? "long" : "wide";
-    el.unit.value = s.unit ?? "";
-    el.coder.value = s.coder ?? "";
-    el.code.value = s.code ?? "";
-    el.coders.replaceChildren();
-    const chosen = new Set(s.coders ?? []);
-    for (const c of columns) {
-      const label = document.createElement("label");
-      label.className = "agr-check";
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.value = c;
-      box.checked = chosen.has(c);
-      box.disabled = c === s.unit;
-      label.append(box, document.createTextNode(" " + c));
-      el.coders.append(label);
-    }
-    if (s.level) el.level.value = s.level;
-    if (s.weights) el.weights.value = s.weights;
-    if (typeof s.missing === "string") el.missing.value = s.missing;
-    showFormat();
-  }
-
-  function showFormat() {
-    const long = el.format.value === "long";
-    for (const row of root.querySelectorAll(".agr-wide-only")) row.hidden = long;
-    for (const row of root.querySelectorAll(".agr-long-only")) row.hidden = !long;
-  }
-
-  function readSettings() {
-    return {
-      format: el.format.value,
-      unit: el.unit.value,
-      coders: [...el.coders.querySelectorAll("input:checked")].map((b) => b.value),
-      coder: el.coder.value,
-      code: el.code.value,
-      level: el.level.value,
-      weights: el.weights.value,
-      missing: el.missing.value,
-    };
-  }
-
-  function readBoot() {
-    return { on: el.bootOn.checked, resamples: el.resamples.value, seed: el.seed.value };
-  }
-
-  async function saveSettings(settings) {
-    try {
-      await store.set(SETTINGS_KEY, { ...settings, boot: readBoot() });
-    } catch (err) {
-      console.warn("agreement: could not save the settings", err);
-    }
-  }
-
-  // --- results -------------------------------------------------------------
-
-  function show(r) {
-    current = r;
-    showFragment("agreement-results", r);
-    fill(r.columns, r.settings);
-    el.fields.disabled = false;
-    el.clear.disabled = false;
-    const cols = r.columns.length;
-    const text = `${r.name}: ${r.rows} row${r.rows === 1 ? "" : "s"}, ${cols} columns.`;
-    const notes = (r.notes ?? []).map((n) => {
-      const span = document.createElement("span");
-      span.className = "agr-note";
-      span.textContent = n;
-      return span;
-    });
-    el.status.replaceChildren(text, ...notes);
-    clearError();
-    setState("done");
-  }
-
-  /** fail shows a message and puts the form back to the settings of the
-   * results on screen, which stay. */
-  function fail(err, prefix = "") {
-    showError(el.error, prefix + err.message);
-    if (current) fill(current.columns, current.settings);
-    setState("error");
-  }
-
-  /** run calls an engine method and shows its result, unless a newer
-   * request started meanwhile. */
-  async function run(method, payload, opts = {}) {
-    const mine = ++seq;
-    setState("busy");
-    clearError();
-    try {
-      const r = await engine.call(method, payload, opts);
-      if (mine === seq) show(r);
-      return r;
-    } catch (err) {
-      if (mine === seq) {
-        if (err.code === "cancelled") setState(current ? "done" : "idle");
-        else fail(err, opts.prefix ?? "");
-      }
-      throw err;
-    }
-  }
-
-  // --- loading -------------------------------------------------------------
-
-  async function loadFile(file) {
-    if (!file) return;
-    let bytes;
-    try {
-      bytes = new Uint8Array(await file.arrayBuffer());
-    } catch (err) {
-      fail(new Error(`could not read ${file.name}: ${err.message}`));
-      return;
-    }
-    try {
-      await run("agreement.load", { name: file.name, guess: true, settings: readSettings() }, { data: bytes, prefix: `${file.name}: ` });
-    } catch {
-      return; // shown; what was loaded before stays
-    }
-    try {
-      await store.set(FILE_KEY, { name: file.name, bytes });
-      await saveSettings(current.settings);
-    } catch (err) {
-      showError(el.error, `The file is loaded but could not be saved in this browser (${err.message}); it will be gone after a reload.`);
-    }
-  }
-
-  async function loadExample() {
-    try {
-      await run("agreement.example", { settings: readSettings() });
-      await store.set(FILE_KEY, { example: true });
-      await saveSettings(current.settings);
-    } catch {
-      // shown
-    }
-  }
-
-  el.file.addEventListener("change", () => {
-    loadFile(el.file.files[0]);
-    el.file.value = ""; // choosing the same file again loads it again
-  });
-  el.drop.addEventListener("dragover", (ev) => {
-    ev.preventDefault();
-    el.drop.classList.add("over");
-  });
-  el.drop.addEventListener("dragleave", () => el.drop.classList.remove("over"));
-  el.drop.addEventListener("drop", (ev) => {
-    ev.preventDefault();
-    el.drop.classList.remove("over");
-    loadFile(ev.dataTransfer?.files?.[0]);
-  });
+  el.file.addEventListener("change", onFilePicked);
+  el.drop.addEventListener("dragover", onDragOver);
+  el.drop.addEventListener("dragleave", onDragLeave);
+  el.drop.addEventListener("drop", onDrop);
   el.example.addEventListener("click", loadExample);
-
-  el.clear.addEventListener("click", async () => {
-    seq++;
-    current = null;
-    try {
-      await engine.call("agreement.clear", {});
-      await store.del(FILE_KEY);
-    } catch (err) {
-      showError(el.error, err.message);
-      return;
-    }
-    el.fields.disabled = true;
-    el.clear.disabled = true;
-    for (const sel of [el.unit, el.coder, el.code]) sel.replaceChildren();
-    el.coders.replaceChildren();
-    el.status.textContent = "No file loaded.";
-    const p = document.createElement("p");
-    p.className = "muted";
-    p.textContent = "Load a coder file or the worked example to see the agreement statistics.";
-    $("agreement-results").replaceChildren(p);
-    clearError();
-    setState("idle");
-  });
-
-  // --- settings changes ----------------------------------------------------
-
-  async function recompute() {
-    if (!current) return;
-    const settings = readSettings();
-    try {
-      await run("agreement.compute", { settings });
-      await saveSettings(settings);
-    } catch {
-      // shown, and the form is back at the settings on screen
-    }
-  }
-
-  el.format.addEventListener("change", () => {
-    const cols = current?.columns ?? [];
-    const s = readSettings();
-    if (s.format === "long") {
-      const free = (taken) => cols.find((c) => !taken.includes(c)) ?? "";
-      s.unit = s.unit || cols[0] || "";
-      s.coder = s.coder && s.coder !== s.unit ? s.coder : free([s.unit]);
-      s.code = s.code && ![s.unit, s.coder].includes(s.code) ? s.code : free([s.unit, s.coder]);
-    } else {
-      s.coders = cols.filter((c) => c !== s.unit);
-    }
-    fill(cols, s);
-    recompute();
-  });
-  el.unit.addEventListener("change", () => {
-    const s = readSettings();
-    s.coders = s.coders.filter((c) => c !== s.unit);
-    fill(current?.columns ?? [], s);
-    recompute();
-  });
-  for (const input of [el.coders, el.coder, el.code, el.level, el.weights, el.missing]) {
-    input.addEventListener("change", recompute);
-  }
+  el.clear.addEventListener("click", forget);
+  el.columns.addEventListener("change", onColumnsChange); // the pickers are replaced with each result
+  for (const input of [el.level, el.weights, el.missing]) input.addEventListener("change", () => recompute());
   el.form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     recompute();
   });
+  el.bootOn.addEventListener("change", onBootToggle);
+  for (const input of [el.resamples, el.seed]) input.addEventListener("change", () => current && saveSettings(current.settings));
+  wireJob("agreement-bootstrap", runBootstrap);
+  await restore();
+}
 
-  // --- bootstrap -------------------------------------------------------------
+// --- reading the form ---------------------------------------------------------
 
-  el.bootOn.addEventListener("change", () => {
-    el.bootFields.hidden = !el.bootOn.checked;
-    if (current) saveSettings(current.settings);
-  });
-  for (const input of [el.resamples, el.seed]) {
-    input.addEventListener("change", () => current && saveSettings(current.settings));
+/** readSettings reads the form. The column pickers exist for the format on
+ * screen only; what they leave out the engine fills in. */
+function readSettings() {
+  const value = (id) => $(id)?.value ?? "";
+  return {
+    format: value("agreement-format") || "wide",
+    unit: value("agreement-unit"),
+    coders: [...el.columns.querySelectorAll('input[name="coders"]:checked')].map((box) => box.value),
+    coder: value("agreement-coder"),
+    code: value("agreement-code"),
+    level: el.level.value,
+    weights: el.weights.value,
+    missing: el.missing.value,
+  };
+}
+
+/** setOptions puts the settings that are not columns into the form. */
+function setOptions(s) {
+  if (s.level) el.level.value = s.level;
+  if (s.weights) el.weights.value = s.weights;
+  if (typeof s.missing === "string") el.missing.value = s.missing;
+}
+
+function readBoot() {
+  return { on: el.bootOn.checked, resamples: el.resamples.value, seed: el.seed.value };
+}
+
+async function saveSettings(settings) {
+  try {
+    await store.set(SETTINGS_KEY, { ...settings, boot: readBoot() });
+  } catch (err) {
+    console.warn("agreement: could not save the settings", err);
   }
+}
 
-  wireJob("agreement-bootstrap", async ({ signal, onProgress }) => {
-    if (!current) throw new Error("load a coder file or the worked example first");
-    const resamples = Number(el.resamples.value);
-    const seed = Number(el.seed.value);
-    if (!Number.isInteger(resamples) || resamples < 1 || resamples > 1000000) {
-      throw new Error("resamples must be a whole number from 1 to 1,000,000");
+// --- showing ------------------------------------------------------------------
+
+/** showControls puts the engine's column pickers on the page, keeping the
+ * keyboard focus on the control that had it. */
+function showControls(fragment) {
+  const focused = el.columns.contains(document.activeElement) ? document.activeElement.id : "";
+  showFragment("agreement-columns", fragment);
+  if (focused) $(focused)?.focus();
+}
+
+/** show puts a result on the page: results, pickers, file status. */
+function show(r) {
+  current = r;
+  showFragment("agreement-results", r);
+  showControls(r.controls);
+  showFragment("agreement-file-status", r.status);
+  setOptions(r.settings);
+  el.fields.disabled = false;
+  el.clear.disabled = false;
+  clearError();
+  setState("done");
+}
+
+/** fail shows a message and puts the pickers back to the result on
+ * screen, which stays. */
+function fail(err, prefix = "") {
+  showError(el.error, prefix + err.message);
+  if (current) {
+    showControls(current.controls);
+    setOptions(current.settings);
+  }
+  setState("error");
+}
+
+function clearError() {
+  el.error.hidden = true;
+  el.error.textContent = "";
+}
+
+function setState(s) {
+  el.root.dataset.state = s;
+}
+
+// --- calling the engine ---------------------------------------------------------
+
+/** run calls an engine method and shows its result, unless a newer
+ * request started meanwhile. It throws what the engine threw, after
+ * showing it. */
+async function run(method, payload, opts = {}) {
+  const mine = ++seq;
+  setState("busy");
+  clearError();
+  try {
+    const r = await engine.call(method, payload, opts);
+    if (mine === seq) show(r);
+    return r;
+  } catch (err) {
+    if (mine === seq) {
+      if (err.code === "cancelled") setState(current ? "done" : "idle");
+      else fail(err, opts.prefix ?? "");
     }
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new Error("the seed must be a whole number of 0 or more");
-    }
-    const settings = current.settings;
-    await run("agreement.compute", { settings, bootstrap: { resamples, seed } }, { signal, onProgress });
-    return `Interval from ${resamples} resamples (seed ${seed}), ${settings.level} level.`;
-  });
+    throw err;
+  }
+}
 
-  // --- restore what was loaded before the reload ----------------------------
+/** recompute runs the loaded file with the given settings (by default the
+ * form's) and saves them. */
+async function recompute(settings = readSettings()) {
+  if (!current) return;
+  try {
+    const r = await run("agreement.compute", { settings });
+    await saveSettings(r.settings);
+  } catch {
+    // shown, and the pickers are back at the result on screen
+  }
+}
 
+// --- loading --------------------------------------------------------------------
+
+async function loadFile(file) {
+  if (!file) return;
+  let bytes;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (err) {
+    fail(new Error(`could not read ${file.name}: ${err.message}`));
+    return;
+  }
+  try {
+    await run("agreement.load", { name: file.name, guess: true, settings: readSettings() }, { data: bytes, prefix: `${file.name}: ` });
+  } catch {
+    return; // shown; what was loaded before stays
+  }
+  try {
+    await store.set(FILE_KEY, { name: file.name, bytes });
+    await saveSettings(current.settings);
+  } catch (err) {
+    showError(el.error, `The file is loaded but could not be saved in this browser (${err.message}); it will be gone after a reload.`);
+  }
+}
+
+async function loadExample() {
+  try {
+    await run("agreement.example", { settings: readSettings() });
+    await store.set(FILE_KEY, { example: true });
+    await saveSettings(current.settings);
+  } catch {
+    // shown
+  }
+}
+
+/** forget drops the file here, in the engine and in IndexedDB. */
+async function forget() {
+  seq++;
+  current = null;
+  let empty;
+  try {
+    empty = await engine.call("agreement.clear", {});
+    await store.del(FILE_KEY);
+  } catch (err) {
+    showError(el.error, err.message);
+    return;
+  }
+  el.fields.disabled = true;
+  el.clear.disabled = true;
+  showFragment("agreement-results", empty);
+  showControls(empty.controls);
+  showFragment("agreement-file-status", empty.status);
+  clearError();
+  setState("idle");
+}
+
+// --- event handlers -----------------------------------------------------------
+
+function onFilePicked() {
+  loadFile(el.file.files[0]);
+  el.file.value = ""; // choosing the same file again loads it again
+}
+
+function onDragOver(ev) {
+  ev.preventDefault();
+  el.drop.classList.add("over");
+}
+
+function onDragLeave() {
+  el.drop.classList.remove("over");
+}
+
+function onDrop(ev) {
+  ev.preventDefault();
+  el.drop.classList.remove("over");
+  loadFile(ev.dataTransfer?.files?.[0]);
+}
+
+/** onColumnsChange recomputes after a change in the pickers. A new format
+ * leaves its columns open for the engine to choose. */
+function onColumnsChange(ev) {
+  const settings = readSettings();
+  if (ev.target.id === "agreement-format") {
+    Object.assign(settings, { coders: null, coder: "", code: "" });
+  }
+  recompute(settings);
+}
+
+function onBootToggle() {
+  el.bootFields.hidden = !el.bootOn.checked;
+  if (current) saveSettings(current.settings);
+}
+
+async function runBootstrap({ signal, onProgress }) {
+  if (!current) throw new Error("load a coder file or the worked example first");
+  const resamples = Number(el.resamples.value);
+  const seed = Number(el.seed.value);
+  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 1000000) {
+    throw new Error("resamples must be a whole number from 1 to 1,000,000");
+  }
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new Error("the seed must be a whole number of 0 or more");
+  }
+  const settings = current.settings;
+  await run("agreement.compute", { settings, bootstrap: { resamples, seed } }, { signal, onProgress });
+  return `Interval from ${resamples} resamples (seed ${seed}), ${settings.level} level.`;
+}
+
+// --- restoring what was loaded before the reload ------------------------------
+
+async function restore() {
   let saved, file;
   try {
     [file, saved] = await Promise.all([store.get(FILE_KEY), store.get(SETTINGS_KEY)]);
@@ -325,8 +299,10 @@ export async function init(engine) {
     if (saved.boot.seed !== undefined && saved.boot.seed !== "") el.seed.value = saved.boot.seed;
   }
   const settings = saved ? { ...saved } : null;
-  if (settings) delete settings.boot;
-  if (settings) fill([], settings);
+  if (settings) {
+    delete settings.boot;
+    setOptions(settings);
+  }
   if (!file) return;
   try {
     if (file.example) {

@@ -1,15 +1,14 @@
-// Package agreement is the Agreement page's part of the engine: it reads a
-// coder file, guesses its layout, computes the reliability statistics with
-// core/agreement and renders them with web/ui. The loaded file is kept in
-// the engine's store, so new settings recompute without a new upload.
+// Package agreement is the Agreement page's part of the engine: it decodes
+// the page's messages, reads a coder file with core/dataset, hands it to
+// core/agreement (layout guess, reliability data, statistics) and renders
+// the result with web/ui. The loaded file is kept in the engine's store, so
+// new settings recompute without a new upload.
 package agreement
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"textlab/core/agreement"
@@ -24,24 +23,47 @@ import (
 //	agreement.load     {name, guess, settings} + file bytes → result
 //	agreement.example  {settings}                           → result
 //	agreement.compute  {settings, bootstrap?}               → result
-//	agreement.clear    {}                                   → {}
+//	agreement.clear    {}                                   → cleared
 //
-// load parses the file, guesses the format and columns when guess is true,
-// computes every statistic and only then replaces the loaded file, so a
-// file that cannot be used leaves the previous one in place. compute runs
-// on the loaded file with new settings; with bootstrap it reports progress
-// and can be cancelled.
+// load parses the file, guesses the format and columns when guess is true
+// (agreement.GuessLayout), computes every statistic and only then replaces
+// the loaded file, so a file that cannot be used leaves the previous one in
+// place. compute runs on the loaded file with new settings; with bootstrap
+// it reports progress and can be cancelled. Settings leave open what the
+// page has not chosen (coders null after a switch to wide, an empty coder
+// or code column after a switch to long): agreement.Layout.Complete fills
+// it in.
 
 // settings are the page's choices.
 type settings struct {
 	Format  string   `json:"format"`  // "wide" or "long"
 	Unit    string   `json:"unit"`    // unit column; "" numbers the rows (wide only)
-	Coders  []string `json:"coders"`  // coder columns (wide)
+	Coders  []string `json:"coders"`  // coder columns (wide); null: every column but the unit
 	Coder   string   `json:"coder"`   // coder column (long)
 	Code    string   `json:"code"`    // code column (long)
 	Level   string   `json:"level"`   // nominal, ordinal, interval or ratio
 	Weights string   `json:"weights"` // unweighted, linear or quadratic
 	Missing string   `json:"missing"` // extra missing markers, space separated
+}
+
+// layout is the page's choice of format and columns.
+func (s settings) layout() (agreement.Layout, error) {
+	f, err := agreement.ParseFormat(s.Format)
+	if err != nil {
+		return agreement.Layout{}, protocol.BadRequest("%v", err)
+	}
+	l := agreement.Layout{Format: f, Unit: s.Unit, Coder: s.Coder, Code: s.Code}
+	if f == agreement.Wide {
+		l.Coders = s.Coders // a long file's coders are whoever appears
+	}
+	return l, nil
+}
+
+// withLayout returns s with the format and columns of l.
+func (s settings) withLayout(l agreement.Layout) settings {
+	s.Format, s.Unit, s.Coder, s.Code = l.Format.String(), l.Unit, l.Coder, l.Code
+	s.Coders = append([]string{}, l.Coders...)
+	return s
 }
 
 // bootstrap asks for a bootstrap interval for alpha.
@@ -58,19 +80,35 @@ type request struct {
 	Bootstrap *bootstrap `json:"bootstrap"`
 }
 
-// result is what the page gets back: the rendered results, the
-// file's columns and the settings actually used (guessed or given).
+// result is what the page gets back: the rendered results, column pickers
+// and file status, the file's columns and the settings actually used
+// (guessed, completed or given).
 type result struct {
-	HTML     string   `json:"html"`
-	Name     string   `json:"name"`
-	Rows     int      `json:"rows"`
-	Columns  []string `json:"columns"`
-	Settings settings `json:"settings"`
+	HTML string `json:"html"`
+	// Controls are the format and column pickers (ui.AgreementColumns).
+	Controls protocol.Fragment `json:"controls"`
+	// Status is the line about the file (ui.AgreementFileStatus).
+	Status   protocol.Fragment `json:"status"`
+	Name     string            `json:"name"`
+	Rows     int               `json:"rows"`
+	Columns  []string          `json:"columns"`
+	Settings settings          `json:"settings"`
 	// Alpha is Krippendorff's alpha, null when undefined.
 	Alpha *float64 `json:"alpha"`
+	// Excluded lists the units left out as unpairable (fewer than two
+	// codes), as textlab agree's JSON does.
+	Excluded []string `json:"excluded"`
 	// Notes are warnings about the file (a guessed encoding, units left
-	// out), one sentence each.
+	// out), one sentence each; Status shows them.
 	Notes []string `json:"notes"`
+}
+
+// cleared is the page after agreement.clear: the empty results, pickers and
+// status.
+type cleared struct {
+	HTML     string            `json:"html"`
+	Controls protocol.Fragment `json:"controls"`
+	Status   protocol.Fragment `json:"status"`
 }
 
 // fileKey is where the loaded coder file lives in the engine's store.
@@ -147,7 +185,19 @@ func Register(e *protocol.Engine) {
 
 	e.Register("agreement.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 		store.Delete(fileKey)
-		return struct{}{}, nil
+		var out cleared
+		frag, err := protocol.Render(ctx, ui.AgreementEmpty())
+		if err != nil {
+			return nil, err
+		}
+		out.HTML = frag.HTML
+		if out.Controls, err = protocol.Render(ctx, ui.AgreementColumns(ui.AgreementColumnsView{})); err != nil {
+			return nil, err
+		}
+		if out.Status, err = protocol.Render(ctx, ui.AgreementFileStatus(ui.AgreementFileView{})); err != nil {
+			return nil, err
+		}
+		return &out, nil
 	})
 }
 
@@ -156,7 +206,7 @@ func Register(e *protocol.Engine) {
 func load(ctx context.Context, store *protocol.Store, t *dataset.Table, size int64, in request, progress protocol.Progress) (*result, error) {
 	s := in.Settings
 	if in.Guess {
-		s = guess(t, s)
+		s = s.withLayout(agreement.GuessLayout(t.Columns))
 	}
 	r, err := compute(ctx, t, in.Name, s, in.Bootstrap, progress)
 	if err != nil {
@@ -186,11 +236,7 @@ func parse(ctx context.Context, name string, data []byte) (*dataset.Table, error
 		if len(t.Problems) > 1 {
 			more = fmt.Sprintf(" (and %d more rows like it)", len(t.Problems)-1)
 		}
-		msg := p.String()
-		if p.Detail != "" && !strings.Contains(msg, p.Detail) {
-			msg += ": " + p.Detail
-		}
-		return nil, fmt.Errorf("%s%s; fix the row so it has one field per column", msg, more)
+		return nil, fmt.Errorf("%v%s; fix the row so it has one field per column", p, more)
 	}
 	if len(t.Columns) < 2 {
 		return nil, fmt.Errorf("line 1: the file has only one column (%s): a wide file needs one column per coder (at least two), a long file a unit, a coder and a code column", strings.Join(t.Columns, ", "))
@@ -198,59 +244,8 @@ func parse(ctx context.Context, name string, data []byte) (*dataset.Table, error
 	return t, nil
 }
 
-var (
-	idName    = regexp.MustCompile(`(?i)^(id|unit|units|item|items|doc|docs|document|case|segment|row|no|nr|#|index|idx|text_?id|doc_?id|unit_?id|item_?id|case_?id)$|(?i)[_ -]id$`)
-	coderName = regexp.MustCompile(`(?i)^(coder|coders|rater|raters|annotator|annotators|observer|observers|judge|judges|reader|readers)([_ -]?(id|name))?$`)
-	codeName  = regexp.MustCompile(`(?i)^(code|codes|label|labels|value|values|rating|ratings|category|categories|score|scores|annotation|answer)$`)
-)
-
-// guess proposes the format and the columns of t, keeping the
-// level, weights and missing markers of s.
-func guess(t *dataset.Table, s settings) settings {
-	out := settings{Level: s.Level, Weights: s.Weights, Missing: s.Missing, Format: "wide"}
-	find := func(re *regexp.Regexp, skip ...string) string {
-		for _, c := range t.Columns {
-			if re.MatchString(strings.TrimSpace(c)) && !contains(skip, c) {
-				return c
-			}
-		}
-		return ""
-	}
-	coder := find(coderName)
-	code := find(codeName, coder)
-	if coder != "" && code != "" && len(t.Columns) >= 3 {
-		out.Format, out.Coder, out.Code = "long", coder, code
-		out.Unit = find(idName, coder, code)
-		if out.Unit == "" {
-			for _, c := range t.Columns {
-				if c != coder && c != code {
-					out.Unit = c
-					break
-				}
-			}
-		}
-		return out
-	}
-	out.Unit = find(idName)
-	for _, c := range t.Columns {
-		if c != out.Unit {
-			out.Coders = append(out.Coders, c)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// compute builds the reliability data of t with settings s and
-// renders every statistic.
+// compute builds the reliability data of t with settings s and renders
+// every statistic.
 func compute(ctx context.Context, t *dataset.Table, name string, s settings, boot *bootstrap, progress protocol.Progress) (*result, error) {
 	if s.Level == "" {
 		s.Level = "nominal"
@@ -266,7 +261,17 @@ func compute(ctx context.Context, t *dataset.Table, name string, s settings, boo
 	if err != nil {
 		return nil, protocol.BadRequest("%v", err)
 	}
-	d, err := codingData(t, s)
+	layout, err := s.layout()
+	if err != nil {
+		return nil, err
+	}
+	layout = layout.Complete(t.Columns)
+	s = s.withLayout(layout)
+	records, lines := recordsOf(t)
+	d, err := agreement.FromRecords(records, lines, layout, strings.Fields(s.Missing))
+	if tf := (*agreement.TooFewCodersError)(nil); errors.As(err, &tf) && tf.Wide {
+		return nil, fmt.Errorf("line %d: pick at least two coder columns (picked: %s)", tf.Line, list(tf.Coders))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -283,83 +288,57 @@ func compute(ctx context.Context, t *dataset.Table, name string, s settings, boo
 		}
 	}
 	sum, err := agreement.Summarize(ctx, d, cfg, report)
+	if nn := (*agreement.NotNumericError)(nil); errors.As(err, &nn) {
+		return nil, fmt.Errorf("%w; pick the nominal level for codes that are categories", err)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		msg := err.Error()
-		if level != agreement.Nominal && strings.Contains(msg, "is not a number") {
-			msg += "; pick the nominal level for codes that are categories"
-		}
-		return nil, errors.New(msg)
+		return nil, err
+	}
+
+	r := &result{Name: name, Rows: len(t.Rows), Columns: t.Columns, Settings: s, Notes: append([]string{}, t.Warnings...), Excluded: []string{}}
+	if sum.Alpha != nil {
+		a := sum.Alpha.Alpha
+		r.Alpha = &a
+	}
+	for _, u := range sum.Unpairable {
+		r.Excluded = append(r.Excluded, u.ID)
+	}
+	if name == exampleName {
+		r.Notes = append(r.Notes, "The paper reports alpha = 0.743 (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio): switch the level to compare.")
+	}
+	if note := ui.AgreementUnpairableNote(sum.Unpairable); note != "" {
+		r.Notes = append(r.Notes, note)
 	}
 	frag, err := protocol.Render(ctx, ui.AgreementResults(ui.AgreementView{Summary: sum, Level: s.Level, Weights: weights.String(), Bootstrap: boot != nil}))
 	if err != nil {
 		return nil, err
 	}
-	r := &result{HTML: frag.HTML, Name: name, Rows: len(t.Rows), Columns: t.Columns, Settings: s, Notes: append([]string{}, t.Warnings...)}
-	if sum.Alpha != nil {
-		a := sum.Alpha.Alpha
-		r.Alpha = &a
+	r.HTML = frag.HTML
+	if r.Controls, err = protocol.Render(ctx, ui.AgreementColumns(ui.AgreementColumnsView{Columns: t.Columns, Layout: layout})); err != nil {
+		return nil, err
 	}
-	if name == exampleName {
-		r.Notes = append(r.Notes, "The paper reports alpha = 0.743 (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio): switch the level to compare.")
-	}
-	if n := len(sum.Unpairable); n > 0 {
-		u := sum.Unpairable[0]
-		note := fmt.Sprintf("line %d: unit %q has %s, so it is left out as unpairable", u.Line, u.ID, codes(u.NumCodes()))
-		if n > 1 {
-			note += fmt.Sprintf(" (and %d more units; see the list below)", n-1)
-		}
-		r.Notes = append(r.Notes, note+".")
+	if r.Status, err = protocol.Render(ctx, ui.AgreementFileStatus(ui.AgreementFileView{Name: name, Rows: len(t.Rows), Columns: len(t.Columns), Notes: r.Notes})); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
-// codingData turns the table's rows into a reliability data matrix with
-// the chosen columns. Units and messages carry the file's physical lines
-// (the header is line 1; dataset.Parse gives each row's first line).
-func codingData(t *dataset.Table, s settings) (*agreement.Data, error) {
+// recordsOf returns the table's header and rows as CSV records, with the
+// file line of each (the header is line 1; dataset.Parse gives each row's
+// first line), as agreement.FromRecords reads them.
+func recordsOf(t *dataset.Table) ([][]string, []int) {
 	records := make([][]string, 0, len(t.Rows)+1)
-	records = append(records, t.Columns)
 	lines := make([]int, 0, len(t.Rows)+1)
+	records = append(records, t.Columns)
 	lines = append(lines, 1)
 	for _, r := range t.Rows {
 		records = append(records, r.Fields)
 		lines = append(lines, r.Line)
 	}
-	missing := strings.Fields(s.Missing)
-	var (
-		d   *agreement.Data
-		err error
-	)
-	switch s.Format {
-	case "wide", "":
-		if len(s.Coders) < 2 {
-			return nil, fmt.Errorf("line 1: pick at least two coder columns (picked: %s)", list(s.Coders))
-		}
-		d, err = agreement.FromWide(records, agreement.WideOptions{Unit: s.Unit, Coders: s.Coders, Missing: missing, Lines: lines})
-	case "long":
-		if s.Unit == "" || s.Coder == "" || s.Code == "" {
-			return nil, errors.New("line 1: a long file needs a unit, a coder and a code column: pick all three")
-		}
-		if s.Unit == s.Coder || s.Unit == s.Code || s.Coder == s.Code {
-			return nil, errors.New("line 1: the unit, coder and code columns must be three different columns")
-		}
-		d, err = agreement.FromLong(records, agreement.LongOptions{Unit: s.Unit, Coder: s.Coder, Code: s.Code, Missing: missing, Lines: lines})
-		if err == nil && len(d.Units) == 0 {
-			err = errors.New("the file has no units")
-		}
-	default:
-		return nil, protocol.BadRequest("format must be \"wide\" or \"long\", not %q", s.Format)
-	}
-	if err != nil {
-		if s.Format == "long" && strings.HasPrefix(err.Error(), "need at least two coders") {
-			return nil, fmt.Errorf("column %q: %v", s.Coder, err)
-		}
-		return nil, err
-	}
-	return d, nil
+	return records, lines
 }
 
 // list joins names, or says "none".
@@ -368,15 +347,4 @@ func list(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
-}
-
-// codes writes "no code", "only 1 code" or "3 codes".
-func codes(n int) string {
-	switch n {
-	case 0:
-		return "no code"
-	case 1:
-		return "only 1 code"
-	}
-	return strconv.Itoa(n) + " codes"
 }

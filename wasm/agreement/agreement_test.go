@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -94,6 +95,107 @@ func TestAgreementExampleLevels(t *testing.T) {
 	if len(r.Notes) != 2 || !strings.Contains(r.Notes[0], "0.743 (nominal), 0.815 (ordinal), 0.849 (interval) and 0.797 (ratio)") || r.Notes[1] != "line 13: unit \"12\" has only 1 code, so it is left out as unpairable." {
 		t.Errorf("notes %q", r.Notes)
 	}
+	if strings.Join(r.Excluded, ",") != "12" {
+		t.Errorf("excluded %q, want [12]", r.Excluded)
+	}
+	// The status line and its notes come rendered, escaped.
+	for _, want := range []string{
+		exampleName + ": 12 rows, 5 columns.",
+		`<span class="agr-note">line 13: unit &#34;12&#34; has only 1 code, so it is left out as unpairable.</span>`,
+	} {
+		if !strings.Contains(r.Status.HTML, want) {
+			t.Errorf("status lacks %q: %s", want, r.Status.HTML)
+		}
+	}
+}
+
+// The column pickers come back rendered with every result, for the format
+// in use, with the settings' columns chosen and column names escaped.
+func TestAgreementControls(t *testing.T) {
+	tests := []struct {
+		name, payload, file string
+		want, notWant       []string
+	}{
+		{
+			name: "wide", payload: `{"name":"w.csv","guess":true}`,
+			file: "id,alice,<b>bob</b>\n1,x,x\n2,y,x\n",
+			want: []string{
+				`<option value="wide" selected>`,
+				`<option value="">(none: number the rows)</option>`,
+				`<option value="id" selected>id</option>`,
+				`id="agreement-coders"`,
+				`id="agreement-coder-0" name="coders" value="id" disabled>`,
+				`id="agreement-coder-1" name="coders" value="alice" checked>`,
+				`value="&lt;b&gt;bob&lt;/b&gt;" checked>`,
+			},
+			notWant: []string{`id="agreement-code"`, `<b>`},
+		},
+		{
+			name: "long", payload: `{"name":"l.csv","guess":true}`,
+			file: "doc_id,rater,label\nd1,ann,spam\nd1,ben,spam\nd2,ann,ham\nd2,ben,spam\n",
+			want: []string{
+				`<option value="long" selected>`,
+				`<option value="doc_id" selected>doc_id</option>`,
+				`id="agreement-coder" name="coder"><option value="doc_id">doc_id</option><option value="rater" selected>`,
+				`id="agreement-code" name="code"><option value="doc_id">doc_id</option><option value="rater">rater</option><option value="label" selected>`,
+			},
+			notWant: []string{`id="agreement-coders"`, `(none: number the rows)`},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := resultOf(t, firstOf(serve(t, "agreement.load", tc.payload, tc.file)))
+			for _, w := range tc.want {
+				if !strings.Contains(r.Controls.HTML, w) {
+					t.Errorf("controls lack %q:\n%s", w, r.Controls.HTML)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(r.Controls.HTML, w) {
+					t.Errorf("controls have %q:\n%s", w, r.Controls.HTML)
+				}
+			}
+		})
+	}
+}
+
+// What the page leaves open when the user switches the format or moves the
+// unit column is filled in by core/agreement (Layout.Complete).
+func TestAgreementSettingsCompleted(t *testing.T) {
+	resultOf(t, firstOf(serve(t, "agreement.load", `{"name":"s.csv","guess":true}`, "id,a,b,c\n1,1,1,2\n2,2,2,2\n3,1,2,1\n")))
+	tests := []struct {
+		name, settings string
+		want           settings
+	}{
+		{"switch to long", `{"format":"long","unit":"id","coders":null,"coder":"","code":""}`,
+			settings{Format: "long", Unit: "id", Coders: []string{}, Coder: "a", Code: "b", Level: "nominal", Weights: "unweighted"}},
+		{"switch back to wide", `{"format":"wide","unit":"id","coders":null,"coder":"","code":""}`,
+			settings{Format: "wide", Unit: "id", Coders: []string{"a", "b", "c"}, Level: "nominal", Weights: "unweighted"}},
+		{"unit moved onto a coder", `{"format":"wide","unit":"a","coders":["a","b","c"],"level":"interval"}`,
+			settings{Format: "wide", Unit: "a", Coders: []string{"b", "c"}, Level: "interval", Weights: "unweighted"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := serve(t, "agreement.compute", `{"settings":`+tc.settings+`}`, "")
+			r := resultOf(t, m)
+			if !reflect.DeepEqual(r.Settings, tc.want) {
+				t.Errorf("settings %+v, want %+v", r.Settings, tc.want)
+			}
+		})
+	}
+}
+
+// Forgetting the file returns the empty results, pickers and status.
+func TestAgreementClear(t *testing.T) {
+	resultOf(t, firstOf(serve(t, "agreement.example", `{}`, "")))
+	m, _ := serve(t, "agreement.clear", `{}`, "")
+	c, ok := m.Result.(*cleared)
+	if m.Type != "result" || !ok {
+		t.Fatalf("got %+v", m)
+	}
+	if !strings.Contains(c.HTML, "Load a coder file") || !strings.Contains(c.Status.HTML, "No file loaded.") || !strings.Contains(c.Controls.HTML, `id="agreement-coders"`) || !strings.Contains(c.Controls.HTML, `<select id="agreement-unit" name="unit"></select>`) {
+		t.Errorf("cleared %+v", c)
+	}
 }
 
 func TestAgreementLoad(t *testing.T) {
@@ -153,7 +255,7 @@ func TestAgreementLoad(t *testing.T) {
 		{name: "one column", payload: `{"name":"one.csv","guess":true}`, file: "a\nx\ny\n", wantErr: "line 1: the file has only one column"},
 		{
 			name: "non-numeric at interval", payload: `{"name":"n.csv","guess":true,"settings":{"level":"interval"}}`,
-			file: "id,a,b\n1,1,2\n2,3,3\n\n3,2,high\n", wantErr: `line 5: unit "3", coder "b": code "high" is not a number`,
+			file: "id,a,b\n1,1,2\n2,3,3\n\n3,2,high\n", wantErr: `line 5: unit "3", coder "b": code "high" is not a number (the interval level needs numeric codes); pick the nominal level for codes that are categories`,
 		},
 		{
 			name: "ragged row", payload: `{"name":"r.csv","guess":true}`,
@@ -188,7 +290,7 @@ func TestAgreementLoad(t *testing.T) {
 		},
 		{
 			name: "bad format", payload: `{"name":"w.csv","settings":{"format":"diagonal","coders":["a","b"]}}`,
-			file: "id,a,b\n1,x,y\n", wantErr: "format must be",
+			file: "id,a,b\n1,x,y\n", wantErr: `unknown format "diagonal" (want wide or long)`,
 		},
 	}
 	for _, tc := range tests {

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -212,10 +213,20 @@ const notComputedNote = "not computed for this run (it was added to the board be
 func GoldAgreement(predicted, gold []string, m map[string]float64, class string) (ui.GoldAgreementView, error) {
 	v := ui.GoldAgreementView{Kappa: math.NaN(), Alpha: math.NaN(), Class: class}
 	la, err := agreement.CompareLabels(predicted, gold)
+	var undefined *agreement.UndefinedError
 	switch {
-	case errors.Is(err, agreement.ErrUndefined):
+	case errors.As(err, &undefined):
+		// Say why in the board's words: the two "coders" are the
+		// predictions and the human labels.
 		m[UndefinedKey] = 1
-		v.Note = "not defined: " + strings.TrimPrefix(strings.ReplaceAll(err.Error(), "both coders", "the predictions and the human labels"), agreement.ErrUndefined.Error()+": ")
+		switch undefined.Reason {
+		case agreement.OneValue:
+			v.Note = fmt.Sprintf("not defined: the predictions and the human labels use only the label %q, so the expected disagreement is 0 and %v is not defined", undefined.Value, undefined.Statistic)
+		case agreement.NoPairs:
+			v.Note = fmt.Sprintf("not defined: no item has both a predicted and a human label, so %v is not defined", undefined.Statistic)
+		default:
+			v.Note = fmt.Sprintf("not defined: %v is not defined for these labels", undefined.Statistic)
+		}
 		return v, nil
 	case err != nil:
 		return v, err
