@@ -77,7 +77,7 @@ func ExampleMaskTokens() {
 	// "[CLS] the cat sat on the mat because it was warm [SEP]" and
 	// "[CLS] hello [SEP]", padded to 12 with [PAD] (0).
 	batch, _ := train.NewBatch([][]int{{1, 10, 11, 12, 13, 10, 14, 15, 16, 17, 18, 2}, {1, 19, 2}}, 0)
-	choices, err := train.MaskTokens(batch, train.MaskConfig{MaskID: 3, Vocab: 30, Special: []int{0, 1, 2, 3}, Prob: 0.3},
+	choices, err := train.MaskTokens(batch, train.MaskConfig{MaskID: 3, Vocab: 30, Special: []int{0, 1, 2, 3}, Prob: 0.4},
 		rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		fmt.Println(err)

@@ -56,14 +56,16 @@ type Choice struct {
 }
 
 // MaskTokens prepares a batch for the masked-language-model objective as
-// BERT's create_pretraining_data.py does. In each sequence it chooses
-// min(MaxPredictions, max(1, round(Prob·length))) of the real, non-special
-// tokens (fewer if there are not enough; length counts the special tokens,
-// as the original does), uniformly at random, and replaces each chosen
-// token by [MASK] with probability 0.8, by a random id with probability
-// 0.1, or keeps it with probability 0.1. It sets b.Targets to the original
-// id at chosen positions and -1 elsewhere, rewrites b.IDs, and returns the
-// choices in batch order. Everything random comes from r.
+// BERT's create_pretraining_data.py does. In each sequence with n real,
+// non-special tokens it chooses min(MaxPredictions, max(1, round(Prob·n)))
+// of them (none when n is 0) uniformly at random, and replaces each chosen
+// token by [MASK] with probability 0.8, by a random vocabulary id with
+// probability 0.1, or keeps it with probability 0.1; the model must
+// predict the original at every chosen position. (The original script
+// takes the 15% of the length including [CLS] and [SEP]; here it is of
+// the tokens that can be chosen.) MaskTokens sets b.Targets to the
+// original id at chosen positions and -1 elsewhere, rewrites b.IDs, and
+// returns the choices in batch order. Everything random comes from r.
 func MaskTokens(b *Batch, c MaskConfig, r *rand.Rand) ([]Choice, error) {
 	if c.Prob == 0 {
 		c.Prob = 0.15
@@ -74,7 +76,7 @@ func MaskTokens(b *Batch, c MaskConfig, r *rand.Rand) ([]Choice, error) {
 	if !(c.Prob > 0 && c.Prob <= 1) || c.MaxPredictions < 0 {
 		return nil, fmt.Errorf("train: masking probability %g and cap %d, want 0 < p ≤ 1 and a cap ≥ 0", c.Prob, c.MaxPredictions)
 	}
-	if err := b.check(c.Vocab, math.MaxInt, 1<<30, 0); err != nil {
+	if err := b.check(c.Vocab, math.MaxInt, math.MaxInt32, math.MaxInt32); err != nil {
 		return nil, err
 	}
 	b.Targets = resize(b.Targets, b.Size*b.Len)
@@ -91,7 +93,7 @@ func MaskTokens(b *Batch, c MaskConfig, r *rand.Rand) ([]Choice, error) {
 				candidates = append(candidates, t)
 			}
 		}
-		count := max(1, int(math.Round(float64(n)*c.Prob)))
+		count := max(1, int(math.Round(float64(len(candidates))*c.Prob)))
 		if c.MaxPredictions > 0 {
 			count = min(count, c.MaxPredictions)
 		}

@@ -98,11 +98,11 @@ func TestMaskTokens(t *testing.T) {
 		cfg    MaskConfig
 		counts []int // choices per sequence
 	}{
-		// round(0.15·length), at least 1: 20 tokens → 3, 7 → 1, 4 → 1.
+		// round(0.15·(length - 2 special)), at least 1: 20 tokens → 3, 7 → 1, 4 → 1.
 		{"BERT's count", [][]int{seq(20), seq(7), seq(4)}, MaskConfig{}, []int{3, 1, 1}},
 		{"capped", [][]int{seq(40)}, MaskConfig{MaxPredictions: 4}, []int{4}},
-		{"all special", [][]int{{1, 2}, seq(10)}, MaskConfig{}, []int{0, 2}},
-		{"half", [][]int{seq(12)}, MaskConfig{Prob: 0.5}, []int{6}},
+		{"all special", [][]int{{1, 2}, seq(12)}, MaskConfig{}, []int{0, 2}},
+		{"half", [][]int{seq(12)}, MaskConfig{Prob: 0.5}, []int{5}},
 	}
 	for _, tc := range tests {
 		b, err := NewBatch(tc.seqs, 0)
