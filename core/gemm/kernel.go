@@ -1,9 +1,6 @@
 package gemm
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // kernel is one way to compute Sgemm: a micro-kernel for an mr×nr block of
 // C, the block sizes it is driven with, and the packing routine that suits
@@ -28,15 +25,7 @@ type kernel struct {
 	// packR is packRows, perhaps faster.
 	packR func(dst []float32, w int, src []float32, lds, width, kb, p0, p1 int)
 
-	bufsB   sync.Pool // *[]float32: packed blocks of B
-	bufsA   sync.Pool // *[]float32: packed blocks of A when it is transposed
-	scratch sync.Pool // *scratch: one goroutine's packed A panel and edge tile
-}
-
-// scratch is what one goroutine needs besides the shared packed B block.
-type scratch struct {
-	a    []float32 // one packed panel of A: kc groups of mr floats
-	tile []float32 // an mr×nr block of C at the bottom or right edge
+	jobs sync.Pool // *job: buffers kept from one call to the next
 }
 
 // packSlack is how far packT may write past the panel it fills.
@@ -49,108 +38,6 @@ var (
 	active  = goKernel
 	kernels = []*kernel{goKernel}
 )
-
-// gemm computes C = alpha·op(A)·op(B) + beta·C (see Sgemm) on up to threads
-// goroutines; m, n and k are positive.
-func (kn *kernel) gemm(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	mr, nr := kn.mr, kn.nr
-	// Block sizes depend on the shapes only (never on threads), and split
-	// k and n into nearly equal blocks rather than full ones and a runt.
-	nkb := ceilDiv(k, kn.kc)
-	kc := roundUp(ceilDiv(k, nkb), 8)
-	nnb := ceilDiv(n, kn.nc)
-	nc := roundUp(ceilDiv(n, nnb), nr)
-	// A transposed is packed a block of mc rows at a time, by all
-	// goroutines together (see packRows); otherwise each goroutine packs
-	// the panel it is about to use.
-	mc := roundUp(m, mr)
-	if transA {
-		mc = min(mc, max(1, maxPackedA/(mr*kc))*mr)
-	}
-	threads = max(1, min(threads, ceilDiv(m, mr)))
-
-	bufB := kn.getBuf(&kn.bufsB, kc*nc)
-	defer kn.bufsB.Put(bufB)
-	packedB := *bufB
-	var packedA []float32
-	if transA {
-		bufA := kn.getBuf(&kn.bufsA, kc*mc)
-		defer kn.bufsA.Put(bufA)
-		packedA = *bufA
-	}
-	ws := make([]*scratch, threads)
-	for w := range ws {
-		ws[w] = kn.getScratch(kc)
-	}
-	defer func() {
-		for _, s := range ws {
-			kn.scratch.Put(s)
-		}
-	}()
-
-	for jc := 0; jc < n; jc += nc {
-		nb := min(nc, n-jc)
-		panelsB := ceilDiv(nb, nr)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			bet := beta
-			if pc > 0 {
-				bet = 1 // later k blocks add to what the first one wrote
-			}
-			// Pack op(B)[pc:pc+kb, jc:jc+nb] as panels of nr columns.
-			if transB {
-				parallel(threads, panelsB, func(_, j int) {
-					j0 := jc + j*nr
-					kn.packT(packedB[j*kb*nr:(j+1)*kb*nr], nr, b[j0*ldb+pc:], ldb, min(nr, jc+nb-j0), kb)
-				})
-			} else {
-				parallel(threads, ceilDiv(kb, packRowsChunk), func(_, q int) {
-					kn.packR(packedB, nr, b[pc*ldb+jc:], ldb, nb, kb, q*packRowsChunk, min(kb, (q+1)*packRowsChunk))
-				})
-			}
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				if transA {
-					parallel(threads, ceilDiv(kb, packRowsChunk), func(_, q int) {
-						kn.packR(packedA, mr, a[pc*lda+ic:], lda, mb, kb, q*packRowsChunk, min(kb, (q+1)*packRowsChunk))
-					})
-				}
-				// Each panel of mr rows of op(A) times every panel of B.
-				parallel(threads, ceilDiv(mb, mr), func(w, i int) {
-					s := ws[w]
-					i0 := ic + i*mr
-					rows := min(mr, m-i0)
-					pa := s.a
-					if transA {
-						pa = packedA[i*kb*mr : (i+1)*kb*mr]
-					} else {
-						kn.packT(s.a, mr, a[i0*lda+pc:], lda, rows, kb)
-					}
-					for j := 0; j < panelsB; j++ {
-						j0 := jc + j*nr
-						cols := min(nr, jc+nb-j0)
-						pb := packedB[j*kb*nr : (j+1)*kb*nr]
-						cij := c[i0*ldc+j0:]
-						if rows == mr && cols == nr {
-							kn.micro(kb, pa, pb, cij, ldc, alpha, bet)
-							continue
-						}
-						// An edge block: compute it whole into the tile, then
-						// combine the part inside C exactly as micro would.
-						kn.micro(kb, pa, pb, s.tile, nr, 1, 0)
-						combine(cij, ldc, s.tile, nr, rows, cols, alpha, bet)
-					}
-				})
-			}
-		}
-	}
-}
-
-// maxPackedA bounds the packed block of a transposed A, in floats (1 MiB).
-const maxPackedA = 1 << 18
-
-// packRowsChunk is how many rows of a matrix one call of packRows packs.
-const packRowsChunk = 32
 
 // combine sets c = alpha·t + beta·c for a rows×cols block, rounding each
 // product before the sum (no fused multiply-add), like the micro-kernels.
@@ -201,58 +88,6 @@ func packTGo(dst []float32, w int, src []float32, lds, rows, cols int) {
 	for p := 0; p < cols; p++ {
 		clear(dst[p*w+rows : p*w+w])
 	}
-}
-
-// parallel calls fn(w, i) for i = 0..n-1 on up to threads goroutines, w
-// naming the goroutine (0..threads-1), and returns when all calls have.
-func parallel(threads, n int, fn func(w, i int)) {
-	if threads > n {
-		threads = n
-	}
-	if threads <= 1 {
-		for i := 0; i < n; i++ {
-			fn(0, i)
-		}
-		return
-	}
-	var next atomic.Int64
-	run := func(w int) {
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= n {
-				return
-			}
-			fn(w, i)
-		}
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < threads; w++ {
-		wg.Go(func() { run(w) })
-	}
-	run(0)
-	wg.Wait()
-}
-
-// getBuf returns a buffer of size floats from pool, or a new one.
-func (kn *kernel) getBuf(pool *sync.Pool, size int) *[]float32 {
-	if p, ok := pool.Get().(*[]float32); ok && cap(*p) >= size {
-		*p = (*p)[:size]
-		return p
-	}
-	buf := make([]float32, size)
-	return &buf
-}
-
-// getScratch returns one goroutine's scratch for k blocks up to kc deep.
-func (kn *kernel) getScratch(kc int) *scratch {
-	s, _ := kn.scratch.Get().(*scratch)
-	if s == nil {
-		s = &scratch{tile: make([]float32, kn.mr*kn.nr)}
-	}
-	if cap(s.a) < kc*kn.mr+packSlack {
-		s.a = make([]float32, kn.kc*kn.mr+packSlack)
-	}
-	return s
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
