@@ -67,3 +67,27 @@ func FuzzReadLong(f *testing.F) {
 		checkStats(t, d, Level(lv%4))
 	})
 }
+
+// FuzzGuessed reads a file the way the page and the command line do when
+// no columns are given: GuessLayout on the header, then FromRecords.
+func FuzzGuessed(f *testing.F) {
+	f.Add([]byte(workedWide), uint8(0))
+	f.Add([]byte("doc_id,rater,label\nd1,ann,x\nd1,ben,y\nd2,ann,x\n"), uint8(0))
+	f.Add([]byte("coder,code,coder\n1,2,3\n"), uint8(1))
+	f.Add([]byte("id\n1\n"), uint8(2))
+	f.Fuzz(func(t *testing.T, in []byte, lv uint8) {
+		records, lines, err := ReadRecords(bytes.NewReader(in))
+		if err != nil || len(records) == 0 {
+			return
+		}
+		l := GuessLayout(records[0])
+		if c := l.Complete(records[0]); l.Format != c.Format {
+			t.Fatalf("Complete changed the format: %v, %v", l, c)
+		}
+		d, err := FromRecords(records, lines, l, []string{"."})
+		if err != nil {
+			return
+		}
+		checkStats(t, d, Level(lv%4))
+	})
+}
