@@ -220,6 +220,25 @@ func TestDictionaryDataset(t *testing.T) {
 			if neutral := tb.eval(`document.getElementById("dict-rule-neutral").checked`); neutral != false {
 				t.Errorf("after reload the neutral band is %v", neutral)
 			}
+
+			// The engine fits the rule form to the dictionary: Bing offers
+			// share and majority; back on VADER the saved rule returns.
+			ruleForm := `(() => { const k = document.getElementById("dict-rule-kind"); return [k.value,
+				[...k.options].filter(o => o.disabled).map(o => o.value).join("+"),
+				[...document.querySelectorAll(".dict-rule .dict-field[id]")].filter(f => !f.hidden).map(f => f.id).join("+"),
+				document.getElementById("dict-rule-neutral").checked].join(" ") })()`
+			tb.click(`input[name="dict-source"][value="bing"]`)
+			tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "Bing opinion lexicon"`)
+			tb.waitFor(`document.getElementById("dict-rule-kind").value === "majority"`)
+			if got := tb.evalString(ruleForm); got != "majority compound+score  false" {
+				t.Errorf("Bing rule form: %q", got)
+			}
+			tb.click(`input[name="dict-source"][value="vader"]`)
+			tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "VADER"`)
+			tb.waitFor(`document.getElementById("dict-rule-kind").value === "compound"`)
+			if got := tb.evalString(ruleForm); got != "compound share+score+majority dict-rule-threshold-field+dict-rule-neutral-field false" {
+				t.Errorf("VADER rule form: %q", got)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:    "score",
-		summary: "score texts with VADER, AFINN, Bing or your own dictionary",
+		summary: "score texts with VADER, AFINN, Bing or your own dictionary; with --rule, evaluate the scores as a classifier",
 		run:     runScore,
 	})
 }
@@ -32,19 +33,29 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("score", stderr)
 	dict := fs.String("dict", "vader", "vader, afinn, bing, or a dictionary FILE (LIWC .dic or CSV term,category[,weight])")
 	data := fs.String("data", "", "a CSV file to score (default: score each line of standard input)")
-	textCol := fs.String("text", "text", "with --data: the text column, by header name or 1-based number")
-	asJSON := fs.Bool("json", false, "print one JSON object per text instead of a table")
+	textCol := fs.String("text", "text", "with --data: the text column, by header name or 1-based number (when evaluating: by name, default guessed)")
+	asJSON := fs.Bool("json", false, "print one JSON object per text instead of a table (with --rule: one object with accuracy, macro_f1, weighted_f1, per_class, confusion, kappa, alpha)")
+	var ev evalFlags
+	fs.StringVar(&ev.label, "label", "", "evaluate: the label `column` of --data (default: guessed)")
+	fs.StringVar(&ev.rule, "rule", "", "evaluate a rule that turns the scores into labels: compound, share, score or majority (default: compound for VADER, majority for a word list)")
+	fs.StringVar(&ev.category, "category", "", "share rule: the `category` (default: positive, or the dictionary's first)")
+	fs.Float64Var(&ev.threshold, "threshold", 0, "compound, share and score rules: the cut-off (default: 0.05 for compound and share, 0 for score)")
+	fs.BoolVar(&ev.neutral, "neutral", false, "compound and score rules: a neutral band from -threshold to +threshold (default: on for compound; --neutral=false turns it off)")
+	fs.StringVar(&ev.mapping, "map", "", "the label each outcome predicts: `pairs` like above=pos,below=neg,neutral=neu (majority: category=label, \"no match\"=label); outcomes left out get the label that names them, as the page pre-selects; outcome= gives none")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	ev.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { ev.set[f.Name] = true })
 
 	var dic *lexicon.Dictionary
+	name := "VADER" // as the Dictionary page names it
 	switch *dict {
 	case "vader":
 	case "afinn":
-		dic = lexicon.AFINN()
+		dic, name = lexicon.AFINN(), "AFINN-111"
 	case "bing":
-		dic = lexicon.Bing()
+		dic, name = lexicon.Bing(), "Bing opinion lexicon"
 	case "":
 		return fmt.Errorf("%w: --dict is empty", errUsage)
 	default:
@@ -52,9 +63,17 @@ func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if dic, err = lexicon.Parse(filepath.Base(*dict), b); err != nil {
+		name = filepath.Base(*dict)
+		if dic, err = lexicon.Parse(name, b); err != nil {
 			return fmt.Errorf("%s: %w", *dict, err)
 		}
+	}
+	if ev.evalMode() {
+		text := ""
+		if ev.set["text"] {
+			text = *textCol
+		}
+		return runScoreEval(stdout, stderr, dic, name, *data, text, &ev, *asJSON)
 	}
 
 	var texts []string

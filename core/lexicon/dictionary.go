@@ -13,7 +13,13 @@
 // Each match keeps its byte span so a page can highlight it.
 //
 // Rule turns a document's scores (VADER's or a dictionary's) into a
-// predicted label, for evaluation with the classifier metrics.
+// predicted label. RuleSettings is a rule as a person sets it (kind,
+// threshold, neutral band, and the data-set label of each outcome), with the
+// rules a page needs to offer it: which kinds apply to a dictionary (Kinds),
+// the starting values (DefaultSettings, Fit) and the guessed labels
+// (GuessLabel). Evaluate applies it to scored documents (ScoreTexts) and
+// compares the labels with the human ones using core/metrics, so the
+// Dictionary page and `textlab score --rule` give the same numbers.
 package lexicon
 
 import (

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -19,8 +18,7 @@ const maxLine = 1 << 20
 // LIWC .dic file starts with a line holding only "%"; anything else is read
 // as CSV. name becomes the dictionary's Name.
 func Parse(name string, data []byte) (*Dictionary, error) {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if bytes.HasPrefix(trimmed, []byte("%")) {
+	if isDic(data) {
 		return ParseDic(name, bytes.NewReader(data))
 	}
 	return ParseCSV(name, bytes.NewReader(data))
@@ -59,13 +57,13 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 		switch state {
 		case before:
 			if text != "%" {
-				return nil, fmt.Errorf("line %d: a .dic file must start with a line holding only %%, found %q", line, clip(text))
+				return nil, lineError(line, "a .dic file must start with a line holding only %%, found %q", clip(text))
 			}
 			state = header
 		case header:
 			if text == "%" {
 				if len(d.Categories) == 0 {
-					return nil, fmt.Errorf("line %d: the header defines no categories", line)
+					return nil, lineError(line, "the header defines no categories")
 				}
 				state = terms
 				continue
@@ -73,17 +71,17 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 			num, catName, ok := strings.Cut(strings.Replace(text, "\t", " ", 1), " ")
 			catName = strings.TrimSpace(catName)
 			if !ok || catName == "" {
-				return nil, fmt.Errorf("line %d: header line %q is not \"number<TAB>name\"", line, clip(text))
+				return nil, lineError(line, "header line %q is not \"number<TAB>name\"", clip(text))
 			}
 			if _, err := strconv.ParseUint(num, 10, 32); err != nil {
-				return nil, fmt.Errorf("line %d: category number %q is not a whole number", line, clip(num))
+				return nil, lineError(line, "category number %q is not a whole number", clip(num))
 			}
 			key := canonNum(num)
 			if prev, dup := catLine[key]; dup {
-				return nil, fmt.Errorf("line %d: category number %s is already defined on line %d", line, num, prev)
+				return nil, lineError(line, "category number %s is already defined on line %d", num, prev)
 			}
 			if prev, dup := names[catName]; dup {
-				return nil, fmt.Errorf("line %d: category name %q is already defined on line %d", line, clip(catName), prev)
+				return nil, lineError(line, "category name %q is already defined on line %d", clip(catName), prev)
 			}
 			catLine[key], names[catName] = line, line
 			catByNum[key] = len(d.Categories)
@@ -95,11 +93,11 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 				k--
 			}
 			if k == len(fields) {
-				return nil, fmt.Errorf("line %d: term %q has no category numbers", line, clip(text))
+				return nil, lineError(line, "term %q has no category numbers", clip(text))
 			}
 			words, prefix, err := normalizeTerm(strings.Join(fields[:k], " "))
 			if err != nil {
-				return nil, fmt.Errorf("line %d: %v", line, err)
+				return nil, lineError(line, "%v", err)
 			}
 			term := strings.Join(words, " ")
 			key := term
@@ -107,17 +105,17 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 				key += "*"
 			}
 			if prev, dup := termLine[key]; dup {
-				return nil, fmt.Errorf("line %d: term %q is already listed on line %d", line, clip(key), prev)
+				return nil, lineError(line, "term %q is already listed on line %d", clip(key), prev)
 			}
 			termLine[key] = line
 			seen := map[int]bool{}
 			for _, f := range fields[k:] {
 				c, ok := catByNum[canonNum(f)]
 				if !ok {
-					return nil, fmt.Errorf("line %d: term %q has category %s, which the header does not define", line, clip(key), f)
+					return nil, lineError(line, "term %q has category %s, which the header does not define", clip(key), f)
 				}
 				if seen[c] {
-					return nil, fmt.Errorf("line %d: term %q lists category %s twice", line, clip(key), f)
+					return nil, lineError(line, "term %q lists category %s twice", clip(key), f)
 				}
 				seen[c] = true
 				d.Entries = append(d.Entries, Entry{Term: term, Prefix: prefix, Category: c, Weight: 1, Line: line})
@@ -126,18 +124,18 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("line %d: line longer than %d bytes", line+1, maxLine)
+			return nil, lineError(line+1, "line longer than %d bytes", maxLine)
 		}
-		return nil, fmt.Errorf("line %d: %v", line+1, err)
+		return nil, lineError(line+1, "%v", err)
 	}
 	switch state {
 	case before:
 		return nil, errors.New("the file is empty (a .dic file starts with a % line)")
 	case header:
-		return nil, fmt.Errorf("line %d: the header has no closing %% line", line)
+		return nil, lineError(line, "the header has no closing %% line")
 	}
 	if len(d.Entries) == 0 {
-		return nil, fmt.Errorf("line %d: the dictionary has no terms", line)
+		return nil, lineError(line, "the dictionary has no terms")
 	}
 	d.build()
 	return d, nil
@@ -178,7 +176,7 @@ func ParseCSV(name string, r io.Reader) (*Dictionary, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("line %d: %v", pe.Line, pe.Err)
+				return nil, lineError(pe.Line, "%v", pe.Err)
 			}
 			return nil, err
 		}
@@ -189,7 +187,7 @@ func ParseCSV(name string, r io.Reader) (*Dictionary, error) {
 				rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
 			}
 			if len(rec) < 2 || len(rec) > 3 {
-				return nil, fmt.Errorf("line %d: a dictionary row is term,category or term,category,weight; found %d fields", line, len(rec))
+				return nil, lineError(line, "a dictionary row is term,category or term,category,weight; found %d fields", len(rec))
 			}
 			d.Weighted = len(rec) == 3
 			if strings.EqualFold(strings.TrimSpace(rec[0]), "term") && strings.EqualFold(strings.TrimSpace(rec[1]), "category") {
@@ -198,17 +196,17 @@ func ParseCSV(name string, r io.Reader) (*Dictionary, error) {
 		}
 		words, prefix, err := normalizeTerm(rec[0])
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", line, err)
+			return nil, lineError(line, "%v", err)
 		}
 		cat := strings.TrimSpace(rec[1])
 		if cat == "" {
-			return nil, fmt.Errorf("line %d: the category is empty", line)
+			return nil, lineError(line, "the category is empty")
 		}
 		weight := 1.0
 		if d.Weighted {
 			weight, err = strconv.ParseFloat(strings.TrimSpace(rec[2]), 64)
 			if err != nil || math.IsInf(weight, 0) || math.IsNaN(weight) {
-				return nil, fmt.Errorf("line %d: weight %q is not a number", line, clip(rec[2]))
+				return nil, lineError(line, "weight %q is not a number", clip(rec[2]))
 			}
 		}
 		term := strings.Join(words, " ")
@@ -217,7 +215,7 @@ func ParseCSV(name string, r io.Reader) (*Dictionary, error) {
 			key += "*"
 		}
 		if prev, dup := seen[key+"\x00"+cat]; dup {
-			return nil, fmt.Errorf("line %d: term %q is already in category %q on line %d", line, clip(key), clip(cat), prev)
+			return nil, lineError(line, "term %q is already in category %q on line %d", clip(key), clip(cat), prev)
 		}
 		seen[key+"\x00"+cat] = line
 		c, ok := cats[cat]

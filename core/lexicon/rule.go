@@ -1,10 +1,6 @@
 package lexicon
 
-import (
-	"fmt"
-
-	"textlab/core/vader"
-)
+import "textlab/core/vader"
 
 // RuleKind says which number a Rule looks at.
 type RuleKind string
@@ -30,8 +26,8 @@ const (
 // (VADER's usual three-way split: see VADERRule).
 //
 // For Majority, the label is the name of the category with the most
-// matches (ties go to the category listed first); a document without
-// matches gets Neutral.
+// matches (ties go to the category listed first), or the label Labels
+// gives that category; a document without matches gets Neutral.
 type Rule struct {
 	// Kind is what the rule looks at; "" means Compound.
 	Kind RuleKind `json:"kind"`
@@ -47,6 +43,9 @@ type Rule struct {
 	// (and documents without matches under Majority, where it defaults to
 	// "none").
 	Neutral string `json:"neutral,omitempty"`
+	// Labels, for Majority, gives the label of each category; a category
+	// without one is labelled with its own name.
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // VADERRule is the rule VADER's authors recommend: compound ≥ 0.05 is
@@ -59,7 +58,10 @@ func VADERRule() Rule {
 // Compound rule can label VADER scores.
 func (r Rule) LabelVADER(s vader.Scores) (string, error) {
 	if k := r.kind(); k != Compound {
-		return "", fmt.Errorf("a %s rule needs dictionary counts, not VADER scores", k)
+		if !k.valid() {
+			return "", ruleError(ErrUnknownRule, "unknown rule kind %q (want compound, share, score or majority)", k)
+		}
+		return "", ruleError(ErrNeedsList, "a %s rule needs a word list's counts, not VADER scores", k)
 	}
 	return r.threshold(s.Compound), nil
 }
@@ -70,7 +72,7 @@ func (r Rule) Label(res Result) (string, error) {
 	case Share:
 		c, ok := res.Count(r.Category)
 		if !ok {
-			return "", fmt.Errorf("share rule: the dictionary has no category %q", r.Category)
+			return "", ruleError(ErrUnknownCategory, "share rule: the dictionary has no category %q", r.Category)
 		}
 		return r.threshold(c.Share), nil
 	case Score:
@@ -85,12 +87,21 @@ func (r Rule) Label(res Result) (string, error) {
 		if best < 0 {
 			return orDefault(r.Neutral, "none"), nil
 		}
-		return res.Counts[best].Category, nil
+		return orDefault(r.Labels[res.Counts[best].Category], res.Counts[best].Category), nil
 	case Compound:
-		return "", fmt.Errorf("a compound rule needs VADER scores, not dictionary counts")
+		return "", ruleError(ErrNeedsVADER, "the compound rule needs VADER scores, not a word list's counts")
 	default:
-		return "", fmt.Errorf("unknown rule kind %q (want compound, share, score or majority)", k)
+		return "", ruleError(ErrUnknownRule, "unknown rule kind %q (want compound, share, score or majority)", k)
 	}
+}
+
+// valid reports whether k is one of the four kinds.
+func (k RuleKind) valid() bool {
+	switch k {
+	case Compound, Share, Score, Majority:
+		return true
+	}
+	return false
 }
 
 func (r Rule) kind() RuleKind {

@@ -1,24 +1,28 @@
 // The dictionary page: choose a lexicon (VADER, AFINN-111, Bing, or the
 // user's own .dic/CSV file), try it on a typed text, score the loaded data
 // set, turn the scores into labels with a rule and evaluate them against the
-// gold labels. The engine renders every result with the templ components;
-// user text only ever reaches the DOM through textContent or escaped templ
-// output. The chosen dictionary (and an uploaded file), the typed text and
-// the rule are kept in IndexedDB, so a reload restores them.
+// gold labels. This module only wires the DOM: the engine decides which
+// rules fit the dictionary and which label each outcome predicts
+// (dictionary.rule), and renders every result and form control with the
+// templ components; user text only ever reaches the DOM through textContent
+// or escaped templ output. The chosen dictionary (and an uploaded file), the
+// typed text and the rule are kept in IndexedDB, so a reload restores them.
 import { wireJob, showFragment, showError } from "../ui.js";
 import * as store from "../store.js";
 
-const CHOICE = "dictionary.choice"; // {source, name, bytes?: Uint8Array}
-const RULE = "dictionary.rule"; // {kind, category, threshold, neutral, mapping}
+const CHOICE = "dictionary.choice"; // {source, name?, bytes?: Uint8Array}
+const UPLOAD = "dictionary.upload"; // the last uploaded file: {name, bytes}
+const RULE = "dictionary.rule"; // lexicon.RuleSettings: {kind, category, threshold, neutral, mapping}
 const TEXT = "dictionary.text"; // the typed text
 
 const $ = (id) => document.getElementById(id);
 
 let engine;
-let active = null; // {source, name, kind, categories, weighted}
-let scored = null; // {dataset, version, labels, dictionary}
-let lastEval = null; // the last evaluation result
-let savedRule = null;
+let loaded = false; // whether a dictionary is active
+let scored = null; // {version}: the data set version last scored
+let savedRule = null; // the rule the user set last
+let lastRun = null; // the last evaluation's run, ready for board.add
+let ruleCalls = 0; // dictionary.rule calls made, so only the latest answer is shown
 
 /** init wires the page; it is called once the engine is ready. */
 export async function init(e) {
@@ -27,11 +31,12 @@ export async function init(e) {
     radio.addEventListener("change", () => chooseSource(radio.value));
   }
   $("dict-file").addEventListener("change", uploadFile);
-  $("dict-try").addEventListener("click", () => tryText());
-  $("dict-rule-kind").addEventListener("change", () => ruleChanged(true));
-  $("dict-rule-category").addEventListener("change", () => ruleChanged(false));
-  $("dict-rule-threshold").addEventListener("input", () => ruleChanged(false));
-  $("dict-rule-neutral").addEventListener("change", () => ruleChanged(false));
+  $("dict-try").addEventListener("click", tryText);
+  $("dict-rule-kind").addEventListener("change", () => fitRule({ reset: true, save: true }));
+  $("dict-rule-category").addEventListener("change", () => fitRule({ save: true }));
+  $("dict-rule-neutral").addEventListener("change", () => fitRule({ save: true }));
+  $("dict-rule-threshold").addEventListener("input", () => fitRule({ save: true }));
+  $("dict-mapping").addEventListener("change", saveRule);
   $("dict-rule").addEventListener("submit", (ev) => {
     ev.preventDefault();
     evaluate();
@@ -48,13 +53,12 @@ export async function init(e) {
   dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "" });
 
   const choice = await store.get(CHOICE).catch(() => undefined);
-  let ok = false;
-  if (choice?.source) {
-    ok = await load(choice.source, choice.name, choice.bytes, { quiet: true });
-  }
-  if (!ok) await load("vader", "", undefined, {});
+  const ok = choice?.source ? await load(choice.source, choice.name, choice.bytes, { quiet: true }) : false;
+  if (!ok) await load("vader", "", undefined);
   $("dictionary").dataset.ready = "true";
 }
+
+// --- the dictionary ------------------------------------------------------------
 
 /** load makes a dictionary the active one; a failure leaves the previous
  * one active (and its radio checked) and says why. */
@@ -62,23 +66,23 @@ async function load(source, name, bytes, { quiet = false, save = false } = {}) {
   const error = $("dict-error");
   try {
     const r = await engine.call("dictionary.load", { source, name: name ?? "" }, { data: bytes });
-    active = { source, name: r.name, kind: r.kind, categories: r.categories ?? [], weighted: r.weighted };
+    loaded = true;
     error.hidden = true;
     error.textContent = "";
     showFragment("dict-info", r);
     checkRadio(source);
+    $("dictionary").dataset.source = source;
     $("dictionary").dataset.dictionary = r.name;
     if (save) {
       await store.set(CHOICE, source === "upload" ? { source, name, bytes } : { source }).catch((err) =>
         showError(error, `The dictionary is active but could not be saved for the next visit: ${err.message}`));
     }
-    resetScores();
-    setupRule();
+    await resetScores("", savedRule ?? {});
     await tryText();
     return true;
   } catch (err) {
     if (!quiet) showError(error, err.message);
-    checkRadio(active?.source ?? "vader");
+    checkRadio($("dictionary").dataset.source ?? "vader");
     return false;
   }
 }
@@ -95,11 +99,11 @@ async function chooseSource(source) {
     return;
   }
   // Re-use the last uploaded file if there is one; otherwise ask for one.
-  const choice = await store.get("dictionary.upload").catch(() => undefined);
-  if (choice?.bytes) {
-    await load("upload", choice.name, choice.bytes, { save: true });
+  const upload = await store.get(UPLOAD).catch(() => undefined);
+  if (upload?.bytes) {
+    await load("upload", upload.name, upload.bytes, { save: true });
   } else {
-    checkRadio(active?.source ?? "vader");
+    checkRadio($("dictionary").dataset.source ?? "vader");
     $("dict-file").click();
   }
 }
@@ -108,18 +112,17 @@ async function uploadFile() {
   const input = $("dict-file");
   const file = input.files?.[0];
   if (!file) return;
-  const error = $("dict-error");
   let bytes;
   try {
     bytes = new Uint8Array(await file.arrayBuffer());
   } catch (err) {
-    showError(error, `${file.name}: the file could not be read (${err.message}).`);
+    showError($("dict-error"), `${file.name}: the file could not be read (${err.message}).`);
     return;
   } finally {
     input.value = ""; // choosing the same file again fires "change" again
   }
   if (await load("upload", file.name, bytes, { save: true })) {
-    await store.set("dictionary.upload", { name: file.name, bytes }).catch(() => {});
+    await store.set(UPLOAD, { name: file.name, bytes }).catch(() => {});
   }
 }
 
@@ -128,7 +131,7 @@ async function tryText() {
   const text = $("dict-text").value;
   const error = $("dict-try-error");
   store.set(TEXT, text).catch(() => {});
-  if (!active) return;
+  if (!loaded) return;
   try {
     const r = await engine.call("dictionary.try", { text });
     error.hidden = true;
@@ -154,172 +157,97 @@ function dataChanged(detail) {
 
 async function scoreDataset({ signal, onProgress }) {
   const r = await engine.call("dictionary.score", { rows: 10 }, { signal, onProgress });
-  scored = { dataset: r.dataset, version: r.version, labels: r.labels ?? [], dictionary: r.dictionary };
+  scored = { version: r.version };
   showFragment("dict-score-result", r);
-  $("dict-eval-result").replaceChildren();
-  lastEval = null;
-  $("dict-add-board").disabled = true;
+  clearEvaluation();
   $("dict-evaluate").disabled = false;
-  renderMapping();
+  await fitRule(); // the mapping now lists the data set's labels
   return `Scored ${r.n} texts of ${r.dataset} with ${r.dictionary}.`;
 }
 
-function resetScores(message) {
+/** resetScores forgets the scoring shown (the dictionary or the data set
+ * changed) and fits the rule form again, to settings if given. */
+async function resetScores(message, settings) {
   scored = null;
-  lastEval = null;
   $("dict-score-result").replaceChildren();
-  $("dict-eval-result").replaceChildren();
+  clearEvaluation();
   $("dict-evaluate").disabled = true;
-  $("dict-add-board").disabled = true;
-  $("dict-board-msg").textContent = "";
   const msg = document.querySelector('[data-job="dict-score"] .job-message');
   if (msg) msg.textContent = message ?? "";
-  renderMapping();
+  await fitRule({ settings });
+}
+
+function clearEvaluation() {
+  lastRun = null;
+  $("dict-eval-result").replaceChildren();
+  $("dict-add-board").disabled = true;
+  $("dict-board-msg").textContent = "";
 }
 
 // --- the rule ----------------------------------------------------------------
 
-const KINDS = {
-  compound: { vader: true, list: false },
-  share: { vader: false, list: true },
-  score: { vader: false, list: true, weighted: true },
-  majority: { vader: false, list: true },
-};
-
-function allowed(kind) {
-  if (!active) return false;
-  const k = KINDS[kind];
-  if (active.kind === "vader") return k.vader;
-  return k.list && (!k.weighted || active.weighted);
-}
-
-/** setupRule adapts the rule form to the active dictionary, restoring the
- * saved rule where it fits. */
-function setupRule() {
-  const kind = $("dict-rule-kind");
-  for (const opt of kind.options) opt.disabled = !allowed(opt.value);
-  const cat = $("dict-rule-category");
-  cat.replaceChildren(...(active?.categories ?? []).map((c) => new Option(c, c)));
-  const rule = savedRule;
-  if (rule && allowed(rule.kind)) {
-    kind.value = rule.kind;
-    if (rule.category && active.categories.includes(rule.category)) cat.value = rule.category;
-    $("dict-rule-threshold").value = String(rule.threshold ?? 0);
-    $("dict-rule-neutral").checked = Boolean(rule.neutral);
-    ruleChanged(false, false);
-  } else {
-    kind.value = active?.kind === "vader" ? "compound" : "majority";
-    if (active?.categories.includes("positive")) cat.value = "positive";
-    ruleChanged(true, false);
-  }
-}
-
-function ruleChanged(kindChanged, save = true) {
-  const kind = $("dict-rule-kind").value;
-  if (kindChanged) {
-    $("dict-rule-threshold").value = kind === "compound" ? "0.05" : kind === "share" ? "0.05" : "0";
-    $("dict-rule-neutral").checked = kind === "compound";
-  }
-  $("dict-rule-category-field").hidden = kind !== "share";
-  $("dict-rule-threshold-field").hidden = kind === "majority";
-  $("dict-rule-neutral-field").hidden = kind === "share" || kind === "majority";
-  renderMapping();
-  if (save) saveRule();
-}
-
-/** outcomes lists what the rule can output, with a description for people. */
-function outcomes() {
-  const kind = $("dict-rule-kind").value;
-  if (kind === "majority") {
-    return [...(active?.categories ?? []).map((c) => [c, `most matches in “${c}”`]), ["no match", "no word matched"]];
-  }
-  const t = $("dict-rule-threshold").value || "0";
-  const what = kind === "compound" ? "compound" : kind === "score" ? "score" : `${$("dict-rule-category").value} share`;
-  if (kind !== "share" && $("dict-rule-neutral").checked) {
-    return [["above", `${what} ≥ ${t}`], ["below", `${what} ≤ −${t}`], ["neutral", "in between"]];
-  }
-  return [["above", `${what} ≥ ${t}`], ["below", `${what} < ${t}`]];
-}
-
-function guess(outcome, labels) {
-  const lower = labels.map((l) => l.toLowerCase());
-  const exact = lower.indexOf(outcome.toLowerCase());
-  if (exact >= 0) return labels[exact];
-  const prefix = { above: "pos", below: "neg", neutral: "neu" }[outcome] ?? outcome.toLowerCase().slice(0, 3);
-  const i = lower.findIndex((l) => l.startsWith(prefix));
-  return i >= 0 ? labels[i] : "";
-}
-
-function currentMapping() {
-  const mapping = {};
+/** formRule reads the rule form (mapping entries of other rules kept). */
+function formRule() {
+  const mapping = { ...savedRule?.mapping };
   for (const sel of document.querySelectorAll("#dict-mapping select")) {
     mapping[sel.dataset.outcome] = sel.value;
   }
-  return mapping;
-}
-
-/** renderMapping builds one select per outcome, listing the data set's
- * labels (built with DOM calls: the label names are user text). */
-function renderMapping() {
-  const box = $("dict-mapping");
-  if (!scored) {
-    const p = document.createElement("p");
-    p.className = "muted";
-    p.textContent = "Score a data set first: its labels appear here.";
-    box.replaceChildren(p);
-    return;
-  }
-  const previous = { ...(savedRule?.mapping ?? {}), ...currentMapping() };
-  const rows = outcomes().map(([outcome, text], i) => {
-    const row = document.createElement("div");
-    row.className = "dict-map-row";
-    const label = document.createElement("label");
-    label.htmlFor = `dict-map-${i}`;
-    label.textContent = `${text} →`;
-    const sel = document.createElement("select");
-    sel.id = `dict-map-${i}`;
-    sel.dataset.outcome = outcome;
-    sel.append(new Option(`no label (predict “${outcome}”, always wrong)`, ""));
-    for (const l of scored.labels) sel.append(new Option(l, l));
-    const want = previous[outcome];
-    sel.value = want !== undefined && (want === "" || scored.labels.includes(want)) ? want : guess(outcome, scored.labels);
-    sel.addEventListener("change", saveRule);
-    row.append(label, sel);
-    return row;
-  });
-  box.replaceChildren(...rows);
-}
-
-function ruleSettings() {
-  const kind = $("dict-rule-kind").value;
   return {
-    kind,
+    kind: $("dict-rule-kind").value,
     category: $("dict-rule-category").value,
     threshold: Number($("dict-rule-threshold").value || "0"),
-    neutral: kind !== "share" && kind !== "majority" && $("dict-rule-neutral").checked,
-    mapping: scored ? currentMapping() : savedRule?.mapping ?? {},
+    neutral: $("dict-rule-neutral").checked,
+    mapping,
   };
 }
 
+/** fitRule asks the engine to fit the rule form to the dictionary and the
+ * scored labels (reset: the kind was just chosen) and shows its answer;
+ * save keeps the fitted rule for the next visit. */
+async function fitRule({ reset = false, save = false, settings = formRule() } = {}) {
+  if (!loaded) return;
+  const call = ++ruleCalls;
+  let r;
+  try {
+    r = await engine.call("dictionary.rule", { ...settings, reset });
+  } catch (err) {
+    showError($("dict-eval-error"), err.message);
+    return;
+  }
+  if (call !== ruleCalls) return; // a newer answer is on its way
+  const s = r.settings;
+  const chosen = formRule().mapping; // labels picked while the engine answered stay picked
+  showFragment("dict-rule-kind", { html: r.kinds });
+  showFragment("dict-rule-category", { html: r.categories });
+  showFragment("dict-mapping", { html: r.mapping });
+  for (const sel of document.querySelectorAll("#dict-mapping select")) {
+    const label = chosen[sel.dataset.outcome];
+    if ([...sel.options].some((o) => o.value === label)) sel.value = label;
+  }
+  // Only what the engine changed is written back, never a number being typed.
+  if (s.threshold !== settings.threshold) $("dict-rule-threshold").value = String(s.threshold);
+  $("dict-rule-neutral").checked = s.neutral;
+  $("dict-rule-category-field").hidden = !r.fields.category;
+  $("dict-rule-threshold-field").hidden = !r.fields.threshold;
+  $("dict-rule-neutral-field").hidden = !r.fields.neutral;
+  if (save) saveRule();
+}
+
 function saveRule() {
-  savedRule = ruleSettings();
+  savedRule = formRule();
   store.set(RULE, savedRule).catch(() => {});
 }
 
 async function evaluate() {
   const error = $("dict-eval-error");
   const button = $("dict-evaluate");
-  if (!Number.isFinite(Number($("dict-rule-threshold").value || "0"))) {
-    showError(error, "The threshold must be a number, like 0.05.");
-    return;
-  }
   saveRule();
   button.disabled = true;
   try {
-    const r = await engine.call("dictionary.evaluate", ruleSettings());
+    const r = await engine.call("dictionary.evaluate", savedRule);
     error.hidden = true;
-    lastEval = r;
     showFragment("dict-eval-result", r);
+    lastRun = r.run;
     $("dict-add-board").disabled = false;
     $("dict-board-msg").textContent = "";
   } catch (err) {
@@ -329,20 +257,14 @@ async function evaluate() {
   }
 }
 
+/** addToBoard puts the last evaluation on the engine's board and keeps it. */
 async function addToBoard() {
-  if (!lastEval) return;
+  if (!lastRun) return;
   const msg = $("dict-board-msg");
   try {
-    await store.addRun({
-      page: "dictionary",
-      dataset: lastEval.dataset,
-      split: `all ${lastEval.n} texts (a dictionary is not trained)`,
-      method: lastEval.method,
-      settings: lastEval.settings,
-      seed: null,
-      metrics: lastEval.metrics,
-    });
-    msg.textContent = `Added “${lastEval.method}” to the results board.`;
+    const added = await engine.call("board.add", { run: lastRun });
+    await store.addRun(added.run);
+    msg.textContent = `Added “${added.run.method}” to the results board.`;
     $("dict-add-board").disabled = true;
   } catch (err) {
     msg.textContent = `Could not add to the results board: ${err.message}`;

@@ -11,6 +11,7 @@ import (
 
 	"textlab/core/agreement"
 	"textlab/core/dataset"
+	"textlab/core/lexicon"
 	"textlab/core/vader"
 	"textlab/internal/enginetest"
 	"textlab/wasm/board"
@@ -162,22 +163,23 @@ func TestDictionaryTry(t *testing.T) {
 
 func TestDictSegments(t *testing.T) {
 	text := "añb cd" // ñ is two bytes: a=0, ñ=1..3, b=3
+	span := func(start, end int) lexicon.Mark { return lexicon.Mark{Start: start, End: end} }
 	tests := []struct {
 		name  string
-		spans []matchSpan
+		marks []lexicon.Mark
 		want  string // segments, marks in [brackets]
 		n     int
 	}{
 		{"none", nil, "añb cd", 0},
-		{"one", []matchSpan{{start: 5, end: 7}}, "añb [cd]", 1},
-		{"unsorted", []matchSpan{{start: 5, end: 7}, {start: 0, end: 4}}, "[añb] [cd]", 2},
-		{"overlap skipped", []matchSpan{{start: 0, end: 4}, {start: 3, end: 6}}, "[añb] cd", 1},
-		{"inside a character skipped", []matchSpan{{start: 2, end: 4}}, "añb cd", 0},
-		{"out of range skipped", []matchSpan{{start: 5, end: 9}, {start: -1, end: 2}}, "añb cd", 0},
-		{"empty skipped", []matchSpan{{start: 3, end: 3}}, "añb cd", 0},
+		{"one", []lexicon.Mark{span(5, 7)}, "añb [cd]", 1},
+		{"unsorted", []lexicon.Mark{span(5, 7), span(0, 4)}, "[añb] [cd]", 2},
+		{"overlap skipped", []lexicon.Mark{span(0, 4), span(3, 6)}, "[añb] cd", 1},
+		{"inside a character skipped", []lexicon.Mark{span(2, 4)}, "añb cd", 0},
+		{"out of range skipped", []lexicon.Mark{span(5, 9), span(-1, 2)}, "añb cd", 0},
+		{"empty skipped", []lexicon.Mark{span(3, 3)}, "añb cd", 0},
 	}
 	for _, tc := range tests {
-		segs, n := highlight(text, tc.spans)
+		segs, n := highlight(text, tc.marks, func(lexicon.Mark) (string, string) { return "", "" })
 		var b strings.Builder
 		for _, s := range segs {
 			if s.Match {
@@ -258,6 +260,22 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 		}
 	}
 
+	// The result carries the confusion matrix and the run for board.add.
+	out, perr = serve(t, "dictionary.evaluate", `{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"pos","below":"neg"}}`, nil)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	if got := enginetest.JSONOf(out["confusion"]); got != `{"labels":["neg","pos","neutral"],"matrix":[[2,0,1],[0,2,0],[0,0,0]]}` {
+		t.Errorf("confusion %s", got)
+	}
+	var run board.Run
+	if b, _ := json.Marshal(out["run"]); json.Unmarshal(b, &run) != nil || run.Page != "dictionary" || run.Dataset != "tiny.csv" ||
+		run.Method != "VADER compound ≥ 0.05, neutral band" || run.Split != "all 5 texts (a dictionary is not trained)" ||
+		string(run.Seed) != "null" || run.Metrics["accuracy"] != 0.8 || run.Metrics["kappa"] == 0 || run.ID != "" ||
+		string(run.Settings) != `{"dictionary":"VADER","mapping":{"above":"pos","below":"neg"},"neutral_band":true,"rule":"compound","threshold":0.05}` {
+		t.Errorf("run %+v (settings %s)", run, run.Settings)
+	}
+
 	// A word list: Bing, majority category mapped to the labels.
 	if _, perr := serve(t, "dictionary.load", `{"source":"bing"}`, nil); perr != nil {
 		t.Fatal(perr)
@@ -279,6 +297,8 @@ func TestDictionaryScoreAndEvaluate(t *testing.T) {
 		{`{"kind":"share","category":"positive","threshold":0.2,"mapping":{"above":"pos","below":"neg"}}`, "", 1, "Bing opinion lexicon positive share ≥ 20%"},
 		{`{"kind":"share","category":"joy","threshold":0.2}`, "choose one of the dictionary's categories", 0, ""},
 		{`{"kind":"compound","threshold":0.05}`, "needs VADER", 0, ""},
+		{`{"kind":"share","category":"positive","threshold":0.2,"neutral":true}`, "no neutral band: untick it", 0, ""},
+		{`{"kind":"score","threshold":0}`, "Bing opinion lexicon has no weights", 0, ""},
 	}
 	for _, tc := range listTests {
 		out, perr := serve(t, "dictionary.evaluate", tc.payload, nil)
@@ -385,7 +405,7 @@ func TestDictionaryAgreement(t *testing.T) {
 				if _, ok := m["kappa"]; ok || m[board.UndefinedKey] != 1.0 {
 					t.Errorf("metrics %v, want no kappa and %s = 1", m, board.UndefinedKey)
 				}
-				if !strings.Contains(html, `data-agreement="kappa" data-value="">–</dd>`) || !strings.Contains(html, "not defined: the predictions and the human labels use only the label") {
+				if !strings.Contains(html, `data-agreement="kappa" data-value="">–</dd>`) || !strings.Contains(html, "not defined: ") { // the reason's wording is board.GoldAgreement's
 					t.Errorf("summary does not say why kappa is missing:\n%s", html)
 				}
 				return
@@ -410,4 +430,98 @@ func TestDictionaryAgreement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dictionary.rule fits the form to the dictionary and the scored labels:
+// the rules that apply, the category, the outcomes and their guessed labels.
+func TestDictionaryRule(t *testing.T) {
+	examples := []dataset.Example{
+		{Line: 2, Text: "I love this", Label: "Positive"},
+		{Line: 3, Text: "awful", Label: "negative"},
+		{Line: 4, Text: "a table", Label: "<b>other</b>"},
+	}
+	setUp(t)
+	defer data.Clear(testStore)
+	type step struct {
+		name, source, payload string
+		score                 bool // score the data set first
+		wantSettings          string
+		wantFields            string
+		wantIn                []string // in kinds + categories + mapping
+		wantOut               []string
+	}
+	steps := []step{
+		{"vader before scoring", "vader", `{}`, false,
+			`{"kind":"compound","threshold":0.05,"neutral":true}`, `{"category":false,"neutral":true,"threshold":true}`,
+			[]string{`<option value="compound" selected>`, `<option value="share" disabled>`, "Score a data set first"}, []string{"<select"}},
+		{"vader scored", "vader", `{"kind":"compound","threshold":0.1,"neutral":true,"mapping":{"above":"negative"}}`, true,
+			`{"kind":"compound","threshold":0.1,"neutral":true,"mapping":{"above":"negative","below":"negative","neutral":""}}`, "",
+			[]string{`<label for="dict-map-0">compound ≥ 0.1 →</label>`, `compound ≤ −0.1 →`, `data-outcome="neutral"><option value="" selected>no label (predict “neutral”, always wrong)`,
+				`<option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option>`, `data-outcome="above"><option value="">no label (predict “above”, always wrong)</option> <option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option><option value="Positive">Positive</option><option value="negative" selected>`},
+			[]string{"<b>"}},
+		{"a new kind starts afresh", "vader", `{"kind":"compound","threshold":0.3,"neutral":false,"reset":true}`, true,
+			`{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"Positive","below":"negative","neutral":""}}`, "", nil, nil},
+		{"bing: the VADER rule gives way to majority", "bing", `{"kind":"compound","threshold":0.05,"neutral":true}`, true,
+			`{"kind":"majority","category":"positive","threshold":0,"neutral":false,"mapping":{"negative":"negative","no match":"","positive":"Positive"}}`,
+			`{"category":false,"neutral":false,"threshold":false}`,
+			[]string{`<option value="compound" disabled>`, `<option value="score" disabled>`, `<option value="majority" selected>`, `<option value="positive" selected>positive</option>`,
+				`most matches in “positive” →`, `no word matched →`}, nil},
+		{"bing share", "bing", `{"kind":"share","category":"negative","threshold":0.3,"reset":true}`, true,
+			`{"kind":"share","category":"negative","threshold":0.05,"neutral":false,"mapping":{"above":"Positive","below":"negative"}}`,
+			`{"category":true,"neutral":false,"threshold":true}`, []string{`negative share ≥ 0.05 →`, `negative share &lt; 0.05 →`}, nil},
+		{"afinn allows the score rule", "afinn", `{"kind":"score","threshold":-1,"neutral":false}`, false,
+			`{"kind":"score","category":"positive","threshold":-1,"neutral":false}`, `{"category":false,"neutral":true,"threshold":true}`,
+			[]string{`<option value="score" selected>`, `<option value="neutral">neutral</option>`}, nil},
+	}
+	for _, st := range steps {
+		setData(t, "labels.csv", examples)
+		if _, perr := serve(t, "dictionary.load", `{"source":"`+st.source+`"}`, nil); perr != nil {
+			t.Fatal(perr)
+		}
+		if st.score {
+			if _, perr := serve(t, "dictionary.score", `{}`, nil); perr != nil {
+				t.Fatal(perr)
+			}
+		}
+		out, perr := serve(t, "dictionary.rule", st.payload, nil)
+		if perr != nil {
+			t.Errorf("%s: %v", st.name, perr)
+			continue
+		}
+		if got, want := canonSettings(t, out["settings"]), canonSettings(t, json.RawMessage(st.wantSettings)); got != want {
+			t.Errorf("%s: settings\n%s, want\n%s", st.name, got, want)
+		}
+		if got := enginetest.JSONOf(out["fields"]); st.wantFields != "" && got != st.wantFields {
+			t.Errorf("%s: fields %s, want %s", st.name, got, st.wantFields)
+		}
+		html := fmt.Sprint(out["kinds"], out["categories"], out["mapping"])
+		for _, w := range st.wantIn {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: HTML lacks %q:\n%s", st.name, w, html)
+			}
+		}
+		for _, w := range st.wantOut {
+			if strings.Contains(html, w) {
+				t.Errorf("%s: HTML has %q:\n%s", st.name, w, html)
+			}
+		}
+	}
+	if _, perr := serve(t, "dictionary.rule", `{"kind":7}`, nil); perr == nil || perr.Code != protocol.CodeBadRequest {
+		t.Errorf("bad payload: %v", perr)
+	}
+}
+
+// canonSettings writes v, JSON for lexicon.RuleSettings, as that type
+// writes it (fields in order).
+func canonSettings(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s lexicon.RuleSettings
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return enginetest.JSONOf(s)
 }
