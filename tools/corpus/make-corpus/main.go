@@ -209,8 +209,8 @@ func sortedMap(m map[string]int) func(yield func(string, int) bool) {
 
 // ---- helpers ---------------------------------------------------------------
 
-// clean turns s into one line of plain text: valid UTF-8, no control
-// characters, every run of white space a single space, trimmed.
+// clean turns s into one line of plain text: valid UTF-8, no control or
+// box-drawing characters, every run of white space a single space, trimmed.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
@@ -221,6 +221,10 @@ func clean(s string) string {
 			space = true
 			continue
 		case unicode.IsControl(r) || r == '\uFEFF' || r == '\u00AD':
+			continue
+		case r >= 0x2500 && r <= 0x257F:
+			// Box drawing (tables in the Jargon File): not text.
+			space = true
 			continue
 		}
 		if space && b.Len() > 0 {
