@@ -403,3 +403,75 @@ func TestLlamaScoresFollowMergeOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelDuringWork cancels from the progress callback, after the first
+// report, and expects each long task to stop with the context's error.
+func TestCancelDuringWork(t *testing.T) {
+	lines := corpus(3, 500)
+	words := count(SplitBERT, lines)
+	tests := []struct {
+		name string
+		run  func(ctx context.Context, p Progress) error
+	}{
+		{"AddLines", func(ctx context.Context, p Progress) error {
+			text := strings.Repeat(strings.Join(lines, "\n")+"\n", 40)
+			var c Counter
+			return c.AddLines(ctx, strings.NewReader(text), int64(len(text)), p)
+		}},
+		{"TrainWordPiece", func(ctx context.Context, p Progress) error {
+			_, err := TrainWordPiece(ctx, words, WordPieceConfig{VocabSize: 600, MinFrequency: 1}, p)
+			return err
+		}},
+		{"TrainLlama", func(ctx context.Context, p Progress) error {
+			_, err := TrainLlama(ctx, count(SplitLlama, lines), LlamaConfig{VocabSize: 800, MinFrequency: 1}, p)
+			return err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			reports := 0
+			err := tc.run(ctx, func(f float64, msg string) {
+				reports++
+				if reports == 2 {
+					cancel()
+				}
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err %v after %d reports, want context.Canceled", err, reports)
+			}
+		})
+	}
+}
+
+func TestCounter(t *testing.T) {
+	tests := []struct {
+		name  string
+		split Splitter
+		lines string
+		total int64
+		words map[string]int64
+	}{
+		{"BERT (zero Counter)", nil, "The cat.\nthe CAT!\n", 6, map[string]int64{"the": 2, "cat": 2, ".": 1, "!": 1}},
+		{"Llama", SplitLlama, "The cat.\nthe cat\n", 5, map[string]int64{" The": 1, " the": 1, " cat": 2, ".": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Counter{Split: tc.split}
+			var last float64
+			if err := c.AddLines(context.Background(), strings.NewReader(tc.lines), int64(len(tc.lines)), func(f float64, _ string) { last = f }); err != nil {
+				t.Fatal(err)
+			}
+			got := c.Words()
+			if c.Total() != tc.total || len(got) != len(tc.words) || last != 1 {
+				t.Errorf("total %d, words %v, last progress %v; want %d, %v, 1", c.Total(), got, last, tc.total, tc.words)
+			}
+			for w, n := range tc.words {
+				if got[w] != n {
+					t.Errorf("%q: %d, want %d", w, got[w], n)
+				}
+			}
+		})
+	}
+}
