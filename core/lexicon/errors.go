@@ -31,6 +31,10 @@ var (
 	// ErrNoBand is a neutral band on the share rule: a share is never
 	// negative, so there is nothing below -threshold.
 	ErrNoBand = errors.New("a share is never negative, so the share rule has no neutral band")
+	// ErrEmpty is a dictionary file without any line.
+	ErrEmpty = errors.New("the file is empty")
+	// ErrNoTerms is a dictionary file without any term.
+	ErrNoTerms = errors.New("the dictionary has no terms")
 	// ErrMismatch is a call of Evaluate whose scores and gold labels
 	// differ in number.
 	ErrMismatch = errors.New("the scores and the gold labels differ in number")
@@ -58,9 +62,12 @@ type ParseError struct {
 	Line int
 	// Msg says what is wrong there.
 	Msg string
+	// Err is one of the errors above when one applies (ErrNoTerms), or nil.
+	Err error
 }
 
 func (e *ParseError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+func (e *ParseError) Unwrap() error { return e.Err }
 
 // lineError returns a *ParseError at line.
 func lineError(line int, format string, args ...any) error {

@@ -163,6 +163,14 @@ func TestParseErrorLine(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Line != 2 {
 		t.Errorf("Parse CSV: %v", err)
 	}
+	for _, src := range []string{"", "term,category\n", "%\n1\ta\n%\n"} {
+		if _, err := Parse("none", []byte(src)); !errors.Is(err, ErrNoTerms) {
+			t.Errorf("Parse(%q): %v, want ErrNoTerms", src, err)
+		}
+	}
+	if _, err := ParseDic("empty.dic", strings.NewReader("\n\n")); !errors.Is(err, ErrEmpty) {
+		t.Errorf("ParseDic of blank lines: %v, want ErrEmpty", err)
+	}
 }
 
 func TestFit(t *testing.T) {

@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -8,7 +9,8 @@ import (
 // checkDictionary asserts what any successfully parsed dictionary must hold.
 func checkDictionary(t *testing.T, d *Dictionary, err error) {
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), "line ") && !strings.Contains(err.Error(), "no terms") && !strings.Contains(err.Error(), "empty") {
+		var pe *ParseError
+		if !errors.As(err, &pe) && !errors.Is(err, ErrNoTerms) && !errors.Is(err, ErrEmpty) {
 			t.Fatalf("error without a line: %v", err)
 		}
 		return

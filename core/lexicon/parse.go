@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -130,12 +131,12 @@ func ParseDic(name string, r io.Reader) (*Dictionary, error) {
 	}
 	switch state {
 	case before:
-		return nil, errors.New("the file is empty (a .dic file starts with a % line)")
+		return nil, fmt.Errorf("%w (a .dic file starts with a %% line)", ErrEmpty)
 	case header:
 		return nil, lineError(line, "the header has no closing %% line")
 	}
 	if len(d.Entries) == 0 {
-		return nil, lineError(line, "the dictionary has no terms")
+		return nil, &ParseError{Line: line, Msg: ErrNoTerms.Error(), Err: ErrNoTerms}
 	}
 	d.build()
 	return d, nil
@@ -227,7 +228,7 @@ func ParseCSV(name string, r io.Reader) (*Dictionary, error) {
 		d.Entries = append(d.Entries, Entry{Term: term, Prefix: prefix, Category: c, Weight: weight, Line: line})
 	}
 	if len(d.Entries) == 0 {
-		return nil, errors.New("the dictionary has no terms")
+		return nil, ErrNoTerms
 	}
 	d.build()
 	return d, nil
