@@ -208,7 +208,7 @@ func isChinese(r rune) bool {
 //     symbols and other whitespace), or both are digits (numbers are split
 //     into single digits, as Llama's tokenizer does).
 //
-// So " Hello, world 42" gives " Hello", ",", " world", " 4", "2". Since the
+// So "Hello, world 42" gives " Hello", ",", " world", " 4", "2". Since the
 // rule looks only at the two characters on either side, and no learned
 // piece contains a boundary, run.c's merges never cross one either: encoding
 // a text is encoding its words one by one.
