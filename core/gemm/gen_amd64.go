@@ -1,9 +1,10 @@
 //go:build ignore
 
-// gen_amd64.go writes asm_amd64.s and asm_amd64.go, the amd64 micro-kernels
-// and the transposing pack, because an mr×nr register block written by hand
-// is a few hundred lines of the same two instructions. Run it with
-// `go generate ./core/gemm/` after changing the list of kernels below.
+// gen_amd64.go writes asm_amd64.s and asm_amd64.go: the amd64 micro-kernels,
+// the transposing pack (transpose8) and the row copy (copyRows). It exists
+// because an mr×nr register block written by hand is hundreds of lines of
+// the same two instructions. Run `go generate ./core/gemm/` after changing
+// it; asm_amd64.go declares what asm_amd64.s defines, for go vet to check.
 package main
 
 import (
@@ -21,7 +22,6 @@ type kernelSpec struct {
 	isa   string // "AVX2" (ymm, 16 registers) or "AVX512" (zmm, 32 registers)
 	mr    int    // rows of C per call
 	nv    int    // vectors of C per row
-	bcst  bool   // AVX-512 only: FMA with an embedded {1to16} broadcast of A
 	unrol int    // k steps per loop iteration
 }
 
@@ -34,13 +34,7 @@ func (s kernelSpec) lanes() int {
 
 func (s kernelSpec) nr() int { return s.nv * s.lanes() }
 
-func (s kernelSpec) name() string {
-	n := fmt.Sprintf("kern%s_%dx%d", s.isa, s.mr, s.nr())
-	if s.bcst {
-		n += "b"
-	}
-	return n
-}
+func (s kernelSpec) name() string { return fmt.Sprintf("kern%s_%dx%d", s.isa, s.mr, s.nr()) }
 
 func (s kernelSpec) reg(i int) string {
 	if s.isa == "AVX512" {
@@ -85,7 +79,7 @@ func kernel(w *writer, s kernelSpec) {
 		nregs = 32
 	}
 	ntmp := nregs - vt
-	if ntmp < 1 || (!s.bcst && ntmp < 1) {
+	if ntmp < 1 {
 		log.Fatalf("%s: %d accumulators and %d B registers leave no temporary", s.name(), nacc, nb)
 	}
 	vecBytes := s.lanes() * 4
@@ -112,12 +106,6 @@ func kernel(w *writer, s kernelSpec) {
 		}
 		for i := 0; i < s.mr; i++ {
 			aoff := (off*s.mr + i) * 4
-			if s.bcst {
-				for v := 0; v < s.nv; v++ {
-					w.op("VFMADD231PS.BCST %d(SI), %s, %s", aoff, s.reg(vb+v), s.reg(i*s.nv+v))
-				}
-				continue
-			}
 			t := s.reg(vt + i%ntmp)
 			w.op("VBROADCASTSS %d(SI), %s", aoff, t)
 			for v := 0; v < s.nv; v++ {
