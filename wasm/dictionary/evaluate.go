@@ -147,7 +147,22 @@ func (p *page) fitRule(ctx context.Context, req protocol.Request, _ protocol.Pro
 		labels = sc.data.LabelNames
 	}
 	s = s.Fit(a.dict, labels)
+	v := ruleView(a, s, labels)
+	out := map[string]any{"settings": s, "fields": map[string]bool{
+		"category": s.Kind.HasCategory(), "threshold": s.Kind.HasThreshold(), "neutral": s.Kind.HasBand()}}
+	for key, c := range map[string]templ.Component{"kinds": ui.DictKindOptions(v.Kinds),
+		"categories": ui.DictCategoryOptions(v), "mapping": ui.DictMapping(v)} {
+		f, err := protocol.Render(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = f.HTML
+	}
+	return out, nil
+}
 
+// ruleView describes the rule form for settings s fitted to a and labels.
+func ruleView(a *activeDict, s lexicon.RuleSettings, labels []string) ui.DictRuleView {
 	v := ui.DictRuleView{Category: s.Category, Labels: labels}
 	for _, k := range ui.DictKinds {
 		k.Disabled = !slices.Contains(lexicon.Kinds(a.dict), lexicon.RuleKind(k.Value))
@@ -160,17 +175,7 @@ func (p *page) fitRule(ctx context.Context, req protocol.Request, _ protocol.Pro
 	for _, o := range s.Outcomes(a.dict) {
 		v.Outcomes = append(v.Outcomes, ui.DictOutcomeView{Key: o.Key, Text: o.Text, Label: s.Mapping[o.Key]})
 	}
-	out := map[string]any{"settings": s, "fields": map[string]bool{
-		"category": s.Kind.HasCategory(), "threshold": s.Kind.HasThreshold(), "neutral": s.Kind.HasBand()}}
-	for key, c := range map[string]templ.Component{"kinds": ui.DictKindOptions(v.Kinds),
-		"categories": ui.DictCategoryOptions(v), "mapping": ui.DictMapping(v)} {
-		f, err := protocol.Render(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		out[key] = f.HTML
-	}
-	return out, nil
+	return v
 }
 
 // evaluateRule turns the scores of the last data-set scoring into labels
