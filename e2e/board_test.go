@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"textlab/core/agreement"
@@ -92,9 +93,15 @@ func TestBoardAgreement(t *testing.T) {
 			// A classic model: the summary shows κ and α beside accuracy.
 			tb.click(`#classic-form [data-test-size="20"]`)
 			tb.classicSet(map[string]string{"eval": "holdout", "seed": "42", "features": "tfidf", "model": "logreg", "C": "1", "ngram_min": "1", "ngram_max": "1"})
+			tb.countEngineCalls()
 			tb.classicTrain("done")
 			checkShown(t, tb, "#classic-result", "classic summary", wantClassic)
 			tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "1"`)
+			// The board came with classic.train's result: no classic.save,
+			// no board.render with the stored runs.
+			if calls := tb.engineCalls(); strings.Contains(calls, "classic.save") || strings.Contains(calls, "board.render") {
+				t.Errorf("engine calls after training: %s", calls)
+			}
 
 			// A dictionary rule: VADER compound ≥ 0.05 → Democratic.
 			tb.click(`nav.tabs a[data-tab="dictionary"]`)

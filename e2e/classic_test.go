@@ -46,6 +46,31 @@ func (tb *tab) classicSet(values map[string]string) {
 	}
 }
 
+// countEngineCalls wraps the page's engine so that every call is logged
+// in window.textlabCalls as "method" (or "method+runs" when the payload
+// carries runs).
+func (tb *tab) countEngineCalls() {
+	tb.t.Helper()
+	tb.eval(`(() => {
+		window.textlabCalls = [];
+		const e = window.textlab.engine;
+		if (!e.textlabCounted) {
+			const call = e.call.bind(e);
+			e.call = (method, payload, opts) => {
+				window.textlabCalls.push(method + (payload && "runs" in payload ? "+runs" : ""));
+				return call(method, payload, opts);
+			};
+			e.textlabCounted = true;
+		}
+		return true })()`)
+}
+
+// engineCalls returns the engine calls logged since countEngineCalls.
+func (tb *tab) engineCalls() string {
+	tb.t.Helper()
+	return tb.evalString(`window.textlabCalls.join(",")`)
+}
+
 // classicTrain starts training and waits until the job ends in state want.
 func (tb *tab) classicTrain(want string) {
 	tb.t.Helper()
@@ -113,7 +138,22 @@ func TestClassicJourney(t *testing.T) {
 	if got := tb.evalString(`document.getElementById("classic-test-size").value`); got != "20" {
 		t.Fatalf("80:20 button set the test share to %q", got)
 	}
+	tb.waitFor(`document.getElementById("classic-settings").textContent.includes("seed 42")`)
+	// One engine call trains, saves the run for the next visit and puts it
+	// on the board: no classic.save, no board.render after it.
+	tb.countEngineCalls()
 	tb.classicTrain("done")
+	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "1"`)
+	if calls := tb.engineCalls(); calls != "classic.train" {
+		t.Errorf("engine calls of one training run: %s, want only classic.train", calls)
+	}
+	if msg := tb.evalString(`document.querySelector('[data-job="classic-train"] .job-message').textContent`); !strings.HasPrefix(msg, fmt.Sprintf("Done: accuracy %.3f, fit in ", want)) || !strings.HasSuffix(msg, " s.") {
+		t.Errorf("job message %q", msg)
+	}
+	stored := tb.evalString(`import("./static/store.js").then(s => s.listRuns()).then(rs => rs.length + " " + rs[0].page + " " + (rs[0].id === "" ? "" : "id") + " " + rs[0].metrics.accuracy)`)
+	if w := fmt.Sprintf("1 classic id %v", want); stored != w {
+		t.Errorf("stored runs: %q, want %q", stored, w)
+	}
 	if got, w := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`), fmt.Sprintf("%.6f", want); got != w {
 		t.Errorf("accuracy on the page %s, pipeline.Run says %s", got, w)
 	}
@@ -182,9 +222,19 @@ func TestClassicJourney(t *testing.T) {
 		t.Errorf("download name %q", name)
 	}
 
-	// 5-fold cross-validation: mean ± std.
+	// 5-fold cross-validation: mean ± std; the stratify label speaks of folds.
 	tb.classicSet(map[string]string{"eval": "kfold", "folds": "5"})
+	if label := tb.evalString(`[...document.getElementById("classic-stratify").closest("label").querySelectorAll("span")].filter(s => !s.hidden).map(s => s.textContent).join("|")`); label != "Stratified (keep class shares in every fold)" {
+		t.Errorf("stratify label for k-fold: %q", label)
+	}
+	tb.classicSet(map[string]string{"folds": "51"})
+	tb.waitFor(`document.getElementById("classic-settings").textContent.startsWith("Folds (k) must be between 2 and 50, not 51.")`)
+	tb.classicSet(map[string]string{"folds": "5"})
+	tb.countEngineCalls()
 	tb.classicTrain("done")
+	if calls := tb.engineCalls(); calls != "classic.train" {
+		t.Errorf("engine calls of a k-fold run: %s, want only classic.train", calls)
+	}
 	if n := tb.eval(`document.querySelectorAll("#classic-result .classic-folds tbody tr").length`); n.(float64) != 5 {
 		t.Errorf("fold table has %v rows, want 5", n)
 	}
@@ -204,25 +254,36 @@ func TestClassicJourney(t *testing.T) {
 	tb.classicSet(map[string]string{"model": "nb", "ngram_max": "1", "alpha": "1"})
 	tb.classicTrain("done")
 
-	// A run from another page appears on the board too.
-	tb.eval(`import("./static/store.js").then(s => s.addRun({page: "dictionary", dataset: "sotu-party.csv", split: "all 4000 texts", method: "VADER compound ≥ 0.05", settings: {kind: "compound"}, seed: null, metrics: {accuracy: 0.5, macro_f1: 0.01, weighted_f1: 0.4}})).then(() => true)`)
+	// A run from another page appears on the board too: one the engine
+	// already has (board.add, as the Dictionary page adds its runs) and
+	// one it does not (handed over with the stored runs).
+	tb.countEngineCalls()
+	tb.eval(`window.textlab.engine.call("board.add", {run: {page: "dictionary", dataset: "sotu-party.csv", split: "all 4000 texts", method: "VADER compound ≥ 0.05", settings: {kind: "compound"}, seed: null, metrics: {accuracy: 0.5, macro_f1: 0.01, weighted_f1: 0.4}}}).then(r => import("./static/store.js").then(s => s.addRun(r.run))).then(() => true)`)
 	tb.waitFor(`document.querySelector("#classic-board .board").dataset.runs === "4"`)
+	if calls := tb.engineCalls(); calls != "board.add,board.render" {
+		t.Errorf("engine calls for a run added with board.add: %s", calls)
+	}
 	methods := tb.evalString(`[...document.querySelectorAll("#classic-board tbody tr")].map(r => r.dataset.page).join(",")`)
 	if !strings.HasSuffix(methods, "dictionary") || strings.Count(methods, "classic") != 3 {
 		t.Errorf("board rows by page: %s (want 3 classic runs, the dictionary run last by macro-F1)", methods)
 	}
+	tb.eval(`import("./static/store.js").then(s => s.addRun({page: "dictionary", dataset: "sotu-party.csv", split: "all 4000 texts", method: "AFINN", settings: {kind: "sum"}, seed: null, metrics: {accuracy: 0.5, macro_f1: 0.02, weighted_f1: 0.4}})).then(() => true)`)
+	tb.waitFor(`document.querySelector("#classic-board .board").dataset.runs === "5"`)
 
 	// Reload: the board, the settings and the last trained model survive:
 	// its results, misclassified documents and predictions work without
 	// training again.
 	nbAccuracy := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`)
 	tb.classicReload()
-	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "4"`)
+	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "5"`)
 	if m := tb.evalString(`document.getElementById("classic-model").value`); m != "nb" {
 		t.Errorf("model after reload %q, want nb", m)
 	}
 	if got := tb.evalString(`document.querySelector("#classic-result .classic-run")?.dataset.accuracy ?? "none"`); got != nbAccuracy {
 		t.Errorf("restored results: accuracy %q, want %q", got, nbAccuracy)
+	}
+	if note := tb.evalString(`document.querySelector("#classic-result [data-restored]")?.textContent ?? ""`); !strings.HasPrefix(note, "Restored from your last visit: TF-IDF + Multinomial naive Bayes on sotu-party.csv, trained 20") {
+		t.Errorf("restored note %q", note)
 	}
 	if tb.eval(`document.getElementById("classic-interpret").hidden || document.getElementById("classic-apply").hidden`).(bool) {
 		t.Errorf("the interpretation and labeling sections are hidden after the reload")
@@ -245,8 +306,18 @@ func TestClassicJourney(t *testing.T) {
 	tb.screenshot("desktop-classic-restored")
 	tb.eval(`document.getElementById("classic-board").scrollIntoView(); true`)
 	tb.screenshot("desktop-classic-board")
+	tb.countEngineCalls()
 	tb.click("#classic-board-clear")
 	tb.waitFor(`document.querySelector("#classic-board .board")?.dataset.runs === "0"`)
+	if calls := tb.engineCalls(); calls != "board.clear" {
+		t.Errorf("engine calls of Clear board: %s", calls)
+	}
+	if n := tb.evalString(`import("./static/store.js").then(s => s.listRuns()).then(rs => String(rs.length))`); n != "0" {
+		t.Errorf("%s stored runs after Clear board", n)
+	}
+	if !tb.eval(`document.getElementById("classic-board-clear").disabled`).(bool) {
+		t.Errorf("Clear board is enabled on an empty board")
+	}
 }
 
 // classicReload reloads the page and waits for the engine and the page;
@@ -381,6 +452,18 @@ func TestClassicTestFile(t *testing.T) {
 		t.Errorf("test file text became an element")
 	}
 
+	// A test file of one class is accepted too (as by textlab train --test).
+	one := filepath.Join(dir, "republican.csv")
+	os.WriteFile(one, []byte("text,label\nWe must cut taxes.,Republican\nA strong defense.,Republican\n"), 0o644)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-test-file"), []string{one})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.getElementById("classic-test-name").textContent.includes("republican.csv")`)
+	tb.classicTrain("done")
+	if n := tb.evalString(`document.querySelector("#classic-result .classic-report tfoot td:last-child").textContent`); n != "2" {
+		t.Errorf("one-class test file: %q test documents, want 2", n)
+	}
+
 	// A test file without the label column fails with a message; the
 	// results shown before stay.
 	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-test-file"), []string{bad})); err != nil {
@@ -392,7 +475,7 @@ func TestClassicTestFile(t *testing.T) {
 	if !strings.Contains(msg, `no column "label"`) {
 		t.Errorf("error for a test file without labels: %q", msg)
 	}
-	if !strings.Contains(tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`), "heldout.csv") {
+	if !strings.Contains(tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`), "republican.csv") {
 		t.Errorf("the previous results were replaced by a failed run")
 	}
 }

@@ -47,14 +47,19 @@ export function del(key) {
 
 const RUNS = "board.runs";
 
-/** addRun appends a run to the results board. A run is a plain object:
- * {page, dataset, split, method, settings: {…}, seed, metrics: {accuracy,
- * macro_f1, weighted_f1, …}, time}. Pages listen for "textlab:board" events. */
+/** addRun appends a run to the stored results board. A run is a plain
+ * object: {page, dataset, split, method, settings: {…}, seed, metrics:
+ * {accuracy, macro_f1, weighted_f1, …}, id, time}. A run the engine put on
+ * its board (board.add, or a page's result) carries the engine's id and
+ * time and is kept as it is; a run without an id gets one here. Pages
+ * listen for "textlab:board" events, whose detail is {run, engine}: engine
+ * is true when the run came from the engine (it had an id). */
 export async function addRun(run) {
   const runs = (await get(RUNS)) ?? [];
-  runs.push({ ...run, id: crypto.randomUUID(), time: new Date().toISOString() });
+  const kept = { ...run, id: run.id || crypto.randomUUID(), time: run.time || new Date().toISOString() };
+  runs.push(kept);
   await set(RUNS, runs);
-  document.dispatchEvent(new CustomEvent("textlab:board"));
+  document.dispatchEvent(new CustomEvent("textlab:board", { detail: { run: kept, engine: Boolean(run.id) } }));
   return runs;
 }
 
@@ -63,8 +68,9 @@ export async function listRuns() {
   return (await get(RUNS)) ?? [];
 }
 
-/** clearRuns empties the board. */
+/** clearRuns empties the stored board; the "textlab:board" event's detail
+ * is {cleared: true}. */
 export async function clearRuns() {
   await del(RUNS);
-  document.dispatchEvent(new CustomEvent("textlab:board"));
+  document.dispatchEvent(new CustomEvent("textlab:board", { detail: { cleared: true } }));
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"textlab/core/dataset"
 	"textlab/core/pipeline"
@@ -74,27 +73,12 @@ func runPredict(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
-	ti := tab.Column(*textCol)
-	if ti < 0 {
-		return fmt.Errorf("%s: no column %q (columns: %s)", *dataPath, *textCol, strings.Join(tab.Columns, ", "))
-	}
-	ii := -1
-	if *idCol != "" {
-		if ii = tab.Column(*idCol); ii < 0 {
-			return fmt.Errorf("%s: no column %q (columns: %s)", *dataPath, *idCol, strings.Join(tab.Columns, ", "))
-		}
+	ids, texts, err := pipeline.Unlabeled(tab, *textCol, *idCol)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
 	for _, p := range tab.Problems {
 		fmt.Fprintf(stderr, "%s: skipped %s\n", *dataPath, p)
-	}
-	texts := make([]string, len(tab.Rows))
-	ids := make([]string, len(tab.Rows))
-	for i, row := range tab.Rows {
-		texts[i] = row.Field(ti)
-		ids[i] = fmt.Sprint(i + 1)
-		if ii >= 0 {
-			ids[i] = row.Field(ii)
-		}
 	}
 	preds, err := model.Predict(context.Background(), texts)
 	if err != nil {

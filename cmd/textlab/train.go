@@ -71,7 +71,7 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	dataPath := fs.String("data", "", "the labeled training `file` (CSV, TSV or JSON Lines)")
 	testPath := fs.String("test", "", "a separate labeled test `file` (instead of --test-size or --folds)")
 	testSize := fs.Float64("test-size", 0, "hold out this `fraction` of the data for testing (default 0.2)")
-	folds := fs.Int("folds", 0, "k-fold cross-validation with `k` folds instead of a hold-out split")
+	folds := fs.Int("folds", 0, "k-fold cross-validation with `k` folds (2 to 50) instead of a hold-out split")
 	textCol := fs.String("text", "", "the text `column` (default: guessed)")
 	labelCol := fs.String("label", "", "the label `column` (default: guessed)")
 	features := fs.String("features", "counts", "features: counts, binary, tfidf or embed")
@@ -120,9 +120,6 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if v.MaxDF, err = parseDocFreq(*maxDF); err != nil {
 		return fmt.Errorf("%w: --max-df: %v", errUsage, err)
 	}
-	if *maxFeatures < 0 {
-		return fmt.Errorf("%w: --max-features must be >= 0", errUsage)
-	}
 	v.MaxFeatures = *maxFeatures
 	switch *stopWords {
 	case "":
@@ -131,43 +128,46 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("%w: --stop-words must be english, not %q", errUsage, *stopWords)
 	}
+	cfg.Model = pipeline.ModelConfig{Kind: *model, C: *c, Alpha: *alpha, Trees: *trees, MaxDepth: *maxDepth, Hidden: *hidden}
+	cfg.Eval.NoStratify = *noStratify
+	switch {
+	case set["folds"]:
+		cfg.Eval.Kind, cfg.Eval.Folds = pipeline.EvalKFold, *folds
+	case set["test"]:
+		cfg.Eval.Kind = pipeline.EvalTestset
+	default:
+		cfg.Eval.Kind, cfg.Eval.TestFraction = pipeline.EvalHoldout, *testSize
+	}
+	if err := settingsError(cfg.Validate()); err != nil {
+		return err
+	}
 	if *features == pipeline.FeaturesEmbed {
 		cfg.Features.Vectors, err = readVectors(*vectorsPath, "--features embed")
 		if err != nil {
 			return err
 		}
 	}
-	cfg.Model = pipeline.ModelConfig{Kind: *model, C: *c, Alpha: *alpha, Trees: *trees, MaxDepth: *maxDepth, Hidden: *hidden}
-	cfg.Eval.NoStratify = *noStratify
-	switch {
-	case set["folds"]:
-		cfg.Eval.Kind, cfg.Eval.Folds = pipeline.EvalKFold, *folds
-		if *folds < 2 {
-			return fmt.Errorf("%w: --folds must be at least 2", errUsage)
-		}
-	case set["test"]:
-		cfg.Eval.Kind = pipeline.EvalTestset
-	default:
-		cfg.Eval.Kind, cfg.Eval.TestFraction = pipeline.EvalHoldout, *testSize
-		if set["test-size"] && !(*testSize > 0 && *testSize < 1) {
-			return fmt.Errorf("%w: --test-size must be between 0 and 1", errUsage)
-		}
-	}
 
+	ctx := context.Background()
 	cols := dataset.Columns{Text: *textCol, Label: *labelCol}
 	d, chosen, err := readLabeled(*dataPath, cols, stderr)
 	if err != nil {
 		return err
 	}
 	if set["test"] {
-		test, _, err := readLabeled(*testPath, chosen, stderr)
+		raw, err := readInput(*testPath)
 		if err != nil {
 			return err
 		}
-		d.Test = &test
+		test, err := pipeline.ReadTest(ctx, raw, *testPath, chosen, d.LabelNames)
+		if err != nil {
+			return err
+		}
+		reportSkipped(stderr, *testPath, test.Problems)
+		d.Test = &test.Data
 	}
 
-	res, err := pipeline.Run(context.Background(), d, cfg, nil)
+	res, err := pipeline.Run(ctx, d, cfg, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *dataPath, err)
 	}
@@ -194,36 +194,82 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	return printTrain(stdout, res, out)
 }
 
+// trainFlags names, for each setting of pipeline.Config that a flag of
+// textlab train sets, that flag.
+var trainFlags = map[string]string{
+	pipeline.FieldFeaturesKind: "--features",
+	pipeline.FieldNgram:        "--ngram",
+	pipeline.FieldMinDF:        "--min-df",
+	pipeline.FieldMaxDF:        "--max-df",
+	pipeline.FieldMaxFeatures:  "--max-features",
+	pipeline.FieldModelKind:    "--model",
+	pipeline.FieldC:            "--C",
+	pipeline.FieldAlpha:        "--alpha",
+	pipeline.FieldTrees:        "--trees",
+	pipeline.FieldMaxDepth:     "--max-depth",
+	pipeline.FieldHidden:       "--hidden",
+	pipeline.FieldTestFraction: "--test-size",
+	pipeline.FieldFolds:        "--folds",
+}
+
+// settingsError turns an error of pipeline.Config.Validate into a usage
+// error that names the flag to fix: "--folds must be between 2 and 50,
+// not 51".
+func settingsError(err error) error {
+	var se *pipeline.SettingError
+	if !errors.As(err, &se) {
+		return err
+	}
+	name, ok := trainFlags[se.Field]
+	if !ok {
+		name = se.Field
+	}
+	return fmt.Errorf("%w: %s must be %s, not %s", errUsage, name, se.Want, se.Value)
+}
+
+// readInput reads a data file, refusing one over the size limit before
+// reading it.
+func readInput(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := dataset.CheckSize(info.Size(), dataset.Options{Name: path}); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return os.ReadFile(path)
+}
+
 // readLabeled reads a labeled file into pipeline data with sorted label
 // names (scikit-learn's class order), and reports unusable rows on stderr.
 func readLabeled(path string, cols dataset.Columns, stderr io.Writer) (pipeline.Data, dataset.Columns, error) {
-	opts := dataset.Options{Name: path, Columns: cols}
-	info, err := os.Stat(path)
+	raw, err := readInput(path)
 	if err != nil {
 		return pipeline.Data{}, cols, err
 	}
-	if err := dataset.CheckSize(info.Size(), opts); err != nil {
-		return pipeline.Data{}, cols, fmt.Errorf("%s: %w", path, err)
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return pipeline.Data{}, cols, err
-	}
-	tab, rep, err := dataset.Read(context.Background(), raw, opts)
+	tab, rep, err := dataset.Read(context.Background(), raw, dataset.Options{Name: path, Columns: cols})
 	if err != nil {
 		return pipeline.Data{}, cols, fmt.Errorf("%s: %w", path, err)
 	}
-	if n := len(rep.Problems); n > 0 {
-		fmt.Fprintf(stderr, "%s: %d rows skipped:\n", path, n)
-		for i, p := range rep.Problems {
-			if i == 10 {
-				fmt.Fprintf(stderr, "  ... and %d more\n", n-10)
-				break
-			}
-			fmt.Fprintf(stderr, "  %s\n", p)
-		}
-	}
+	reportSkipped(stderr, path, rep.Problems)
 	return pipeline.FromExamples(path, tab.Examples), rep.Chosen, nil
+}
+
+// reportSkipped lists the unusable rows of a file on stderr (the first
+// ten of them).
+func reportSkipped(stderr io.Writer, path string, problems []dataset.Problem) {
+	n := len(problems)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "%s: %d rows skipped:\n", path, n)
+	for i, p := range problems {
+		if i == 10 {
+			fmt.Fprintf(stderr, "  ... and %d more\n", n-10)
+			break
+		}
+		fmt.Fprintf(stderr, "  %s\n", p)
+	}
 }
 
 func trainOutput(res *pipeline.Result, docs, top int) trainJSON {
@@ -258,9 +304,7 @@ func trainOutput(res *pipeline.Result, docs, top int) trainJSON {
 	if len(res.Folds) > 0 {
 		mean, std := res.Mean, res.Std
 		out.Mean, out.Std = &mean, &std
-		for _, f := range res.Folds {
-			out.Folds = append(out.Folds, pipeline.Summary{Accuracy: f.Accuracy, MacroF1: f.Macro.F1, WeightedF1: f.Weighted.F1})
-		}
+		out.Folds = res.FoldSummaries()
 	}
 	if top > 0 {
 		for c, name := range res.LabelNames {
@@ -346,7 +390,8 @@ func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
 	return nil
 }
 
-// parseRange parses "1,2" (or "2") into an n-gram range.
+// parseRange parses "1,2" (or "2") into an n-gram range; its bounds are
+// pipeline.Config.Validate's.
 func parseRange(s string) (int, int, error) {
 	a, b, found := strings.Cut(s, ",")
 	lo, err := strconv.Atoi(strings.TrimSpace(a))
@@ -359,27 +404,25 @@ func parseRange(s string) (int, int, error) {
 			return 0, 0, fmt.Errorf("want min,max like 1,2, not %q", s)
 		}
 	}
-	if lo < 1 || hi < lo || hi > 10 {
-		return 0, 0, fmt.Errorf("want 1 <= min <= max <= 10, not %q", s)
-	}
 	return lo, hi, nil
 }
 
 // parseDocFreq parses a document-frequency bound as scikit-learn takes it:
 // an integer is a number of documents, a number with a point a fraction.
+// Its bounds are pipeline.Config.Validate's.
 func parseDocFreq(s string) (vectorize.DocFreq, error) {
 	if s == "" {
 		return vectorize.DocFreq{}, nil
 	}
 	if strings.ContainsAny(s, ".eE") {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || !(f >= 0 && f <= 1) {
-			return vectorize.DocFreq{}, fmt.Errorf("a fraction must be in [0, 1], not %q", s)
+		if err != nil {
+			return vectorize.DocFreq{}, fmt.Errorf("want a count >= 0 or a fraction like 0.5, not %q", s)
 		}
 		return vectorize.DocFreq{Fraction: f}, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	if err != nil {
 		return vectorize.DocFreq{}, fmt.Errorf("want a count >= 0 or a fraction like 0.5, not %q", s)
 	}
 	return vectorize.DocFreq{N: n}, nil

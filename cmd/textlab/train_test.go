@@ -9,7 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"textlab/internal/enginetest"
 	"textlab/internal/synth"
+	"textlab/wasm/classic"
+	"textlab/wasm/data"
+	"textlab/wasm/protocol"
 )
 
 // trainCSV writes a synthetic labeled corpus of n documents in k classes
@@ -180,7 +184,11 @@ func TestTrainErrors(t *testing.T) {
 		{"bad ngram", []string{"--data", data, "--ngram", "2,1"}, 2, "--ngram"},
 		{"bad min-df", []string{"--data", data, "--min-df", "lots"}, 2, "--min-df"},
 		{"bad test size", []string{"--data", data, "--test-size", "1.5"}, 2, "--test-size"},
-		{"bad model", []string{"--data", data, "--text", "text", "--label", "label", "--model", "gpt"}, 1, `unknown kind "gpt"`},
+		{"bad model", []string{"--data", data, "--text", "text", "--label", "label", "--model", "gpt"}, 2, `--model must be one of logreg, nb, svm, forest or mlp, not "gpt"`},
+		{"one fold", []string{"--data", data, "--folds", "1"}, 2, "--folds must be between 2 and 50, not 1"},
+		{"51 folds", []string{"--data", data, "--folds", "51"}, 2, "--folds must be between 2 and 50, not 51"},
+		{"negative max-features", []string{"--data", data, "--max-features", "-1"}, 2, "--max-features must be 0 (all features) or more, not -1"},
+		{"max-df above 1", []string{"--data", data, "--max-df", "1.5"}, 2, "--max-df must be"},
 		{"bad stop words", []string{"--data", data, "--stop-words", "klingon"}, 2, "--stop-words"},
 		{"embed without vectors", []string{"--data", data, "--text", "text", "--label", "label", "--features", "embed", "--vectors", "/nonexistent.bin"}, 1, "needs word vectors"},
 		{"embed bad vectors", []string{"--data", data, "--text", "text", "--label", "label", "--features", "embed", "--vectors", data}, 1, "data.csv"},
@@ -194,4 +202,164 @@ func TestTrainErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pageEngine is the browser's engine with the Data and Classic ML pages'
+// methods, with the file at path loaded as the Data page loads it.
+func pageEngine(t *testing.T, path string) enginetest.Call {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, call := enginetest.New(t, data.Register, classic.Register)
+	if m := call("data.load", `{"name":"data.csv"}`, raw); m.Type != "result" {
+		t.Fatalf("data.load: %+v", m.Error)
+	}
+	return call
+}
+
+// The command line and the Classic ML page accept and refuse the same
+// settings (pipeline.Config.Validate), and the settings they accept give
+// the same numbers.
+func TestTrainSettingsAgreeWithPage(t *testing.T) {
+	path := trainCSV(t, 6, 200, 2)
+	call := pageEngine(t, path)
+	tests := []struct {
+		name   string
+		args   []string // textlab train flags
+		page   string   // classic.train payload
+		accept bool
+	}{
+		{"1 fold", []string{"--folds", "1"}, `{"eval":{"kind":"kfold","folds":1}}`, false},
+		{"2 folds", []string{"--folds", "2"}, `{"eval":{"kind":"kfold","folds":2}}`, true},
+		{"50 folds", []string{"--folds", "50"}, `{"eval":{"kind":"kfold","folds":50}}`, true},
+		{"51 folds", []string{"--folds", "51"}, `{"eval":{"kind":"kfold","folds":51}}`, false},
+		{"test share 1%", []string{"--test-size", "0.01"}, `{"eval":{"kind":"holdout","test_size":1}}`, true},
+		{"test share 30%", []string{"--test-size", "0.3"}, `{"eval":{"kind":"holdout","test_size":30}}`, true},
+		{"test share 99%", []string{"--test-size", "0.99"}, `{"eval":{"kind":"holdout","test_size":99}}`, true},
+		{"test share 100%", []string{"--test-size", "1"}, `{"eval":{"kind":"holdout","test_size":100}}`, false},
+		{"test share 150%", []string{"--test-size", "1.5"}, `{"eval":{"kind":"holdout","test_size":150}}`, false},
+		{"negative test share", []string{"--test-size", "-0.2"}, `{"eval":{"kind":"holdout","test_size":-20}}`, false},
+		{"ngram 1-2", []string{"--ngram", "1,2"}, `{"features":{"ngram_min":1,"ngram_max":2}}`, true},
+		{"ngram 2-1", []string{"--ngram", "2,1"}, `{"features":{"ngram_min":2,"ngram_max":1}}`, false},
+		{"ngram 11", []string{"--ngram", "1,11"}, `{"features":{"ngram_min":1,"ngram_max":11}}`, false},
+		{"min_df 2", []string{"--min-df", "2"}, `{"features":{"min_df":2}}`, true},
+		{"negative min_df", []string{"--min-df", "-1"}, `{"features":{"min_df":-1}}`, false},
+		{"max_df 0.9", []string{"--max-df", "0.9"}, `{"features":{"max_df":0.9}}`, true},
+		{"max_df 2.0", []string{"--max-df", "2.0"}, `{"features":{"max_df":2}}`, false},
+		{"negative max_features", []string{"--max-features", "-5"}, `{"features":{"max_features":-5}}`, false},
+		{"negative C", []string{"--C", "-1"}, `{"model":{"C":-1}}`, false},
+		{"10001 trees", []string{"--model", "forest", "--trees", "10001"}, `{"model":{"kind":"forest","trees":10001}}`, false},
+		{"too many hidden units", []string{"--model", "mlp", "--hidden", "100001"}, `{"model":{"kind":"mlp","hidden":100001}}`, false},
+		{"unknown model", []string{"--model", "gpt"}, `{"model":{"kind":"gpt"}}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"train", "--data", path, "--text", "text", "--label", "label", "--seed", "42", "--json"}, tc.args...)
+			code, stdout, stderr := runCLI(args...)
+			var payload map[string]any
+			if err := json.Unmarshal([]byte(tc.page), &payload); err != nil {
+				t.Fatal(err)
+			}
+			payload["seed"] = 42
+			m := call.JSON(t, "classic.train", payload, nil)
+			if cliOK, pageOK := code == 0, m.Type == "result"; cliOK != tc.accept || pageOK != tc.accept {
+				t.Fatalf("command line exit %d (%s), page %+v; want both to accept: %v", code, strings.TrimSpace(stderr), m.Error, tc.accept)
+			}
+			if !tc.accept {
+				if code != 2 || m.Error.Code != protocol.CodeBadRequest {
+					t.Errorf("refused with exit %d and %q; want a usage error and a bad_request", code, m.Error.Code)
+				}
+				return
+			}
+			var cli struct {
+				Accuracy float64          `json:"accuracy"`
+				MacroF1  float64          `json:"macro_f1"`
+				Mean     *pipelineSummary `json:"mean"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &cli); err != nil {
+				t.Fatal(err)
+			}
+			if cli.Mean != nil { // k-fold: the page shows the means over the folds
+				cli.Accuracy, cli.MacroF1 = cli.Mean.Accuracy, cli.Mean.MacroF1
+			}
+			got := pageMetrics(t, m)
+			if got["accuracy"] != cli.Accuracy || got["macro_f1"] != cli.MacroF1 {
+				t.Errorf("page: accuracy %v macro-F1 %v; command line: %v and %v", got["accuracy"], got["macro_f1"], cli.Accuracy, cli.MacroF1)
+			}
+		})
+	}
+}
+
+// pipelineSummary is the mean (or std) of the --json output.
+type pipelineSummary struct {
+	Accuracy float64 `json:"accuracy"`
+	MacroF1  float64 `json:"macro_f1"`
+}
+
+// pageMetrics returns the metrics of a classic.train result.
+func pageMetrics(t *testing.T, m protocol.Message) map[string]float64 {
+	t.Helper()
+	var r struct {
+		Metrics map[string]float64 `json:"metrics"`
+	}
+	if err := json.Unmarshal([]byte(enginetest.JSONOf(m.Result)), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Metrics
+}
+
+// A test file of one class: `textlab train --test` and the page's separate
+// test file both accept it (pipeline.ReadTest) and give the same numbers.
+func TestTrainOneClassTestFileMatchesPage(t *testing.T) {
+	all := trainCSV(t, 7, 150, 2)
+	raw, err := os.ReadFile(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(raw), "\n")
+	train := writeTemp(t, "train.csv", strings.Join(lines[:121], ""))
+	var one []string
+	for _, l := range lines[121:] {
+		if strings.HasSuffix(strings.TrimSpace(l), ",c1") {
+			one = append(one, l)
+		}
+	}
+	one = append(one, "zz,,c1\n") // an empty text: skipped by both
+	test := writeTemp(t, "one.csv", lines[0]+strings.Join(one, ""))
+	testBytes, err := os.ReadFile(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := runCLI("train", "--data", train, "--test", test, "--text", "text", "--label", "label", "--features", "tfidf", "--seed", "42", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "1 rows skipped") || !strings.Contains(stderr, "empty text") {
+		t.Errorf("stderr %q does not report the skipped row", stderr)
+	}
+	var cli struct {
+		Accuracy float64 `json:"accuracy"`
+		MacroF1  float64 `json:"macro_f1"`
+		Test     int     `json:"test_documents"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &cli); err != nil {
+		t.Fatal(err)
+	}
+	if cli.Test != len(one)-1 {
+		t.Errorf("%d test documents, want %d", cli.Test, len(one)-1)
+	}
+
+	call := pageEngine(t, train)
+	m := call("classic.train", `{"eval":{"kind":"testset"},"test_name":"one.csv","features":{"kind":"tfidf"},"model":{"kind":"logreg"},"seed":42}`, testBytes)
+	if m.Type != "result" {
+		t.Fatalf("classic.train: %+v", m.Error)
+	}
+	got := pageMetrics(t, m)
+	if got["accuracy"] != cli.Accuracy || got["macro_f1"] != cli.MacroF1 {
+		t.Errorf("page: accuracy %v macro-F1 %v; command line: %v and %v", got["accuracy"], got["macro_f1"], cli.Accuracy, cli.MacroF1)
+	}
+	t.Logf("one-class test file: accuracy %v, macro-F1 %v on %d documents", cli.Accuracy, cli.MacroF1, cli.Test)
 }

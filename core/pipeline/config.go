@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"textlab/core/embed"
@@ -91,7 +90,7 @@ type EvalConfig struct {
 	// TestFraction is the share of documents held out (holdout), strictly
 	// between 0 and 1. 0 means 0.2 (an 8:2 split).
 	TestFraction float64 `json:"test_fraction,omitempty"`
-	// Folds is the number of folds (kfold), at least 2. 0 means 5.
+	// Folds is the number of folds (kfold), 2 to 50. 0 means 5.
 	Folds int `json:"folds,omitempty"`
 	// NoStratify splits without keeping each class's share in every part.
 	// Default: stratified.
@@ -111,29 +110,20 @@ type Config struct {
 }
 
 // withDefaults returns cfg with every zero field replaced by its default,
-// or an error naming the first invalid setting.
+// or the *SettingError of the first invalid setting (Validate).
 func (cfg Config) withDefaults() (Config, error) {
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
 	f, m, e := &cfg.Features, &cfg.Model, &cfg.Eval
 	if f.Kind == "" {
 		f.Kind = FeaturesCounts
 	}
-	switch f.Kind {
-	case FeaturesCounts, FeaturesTfidf, FeaturesEmbed:
-	case FeaturesBinary:
+	if f.Kind == FeaturesBinary {
 		f.Vectorize.Binary = true
-	default:
-		return cfg, fmt.Errorf("features: unknown kind %q (want counts, binary, tfidf or embed)", f.Kind)
-	}
-	if f.Norm < vectorize.NormL2 || f.Norm > vectorize.NormNone {
-		return cfg, fmt.Errorf("features: unknown norm %d", f.Norm)
 	}
 	if m.Kind == "" {
 		m.Kind = ModelLogreg
-	}
-	switch m.Kind {
-	case ModelLogreg, ModelNB, ModelSVM, ModelForest, ModelMLP:
-	default:
-		return cfg, fmt.Errorf("model: unknown kind %q (want logreg, nb, svm, forest or mlp)", m.Kind)
 	}
 	if m.C == 0 {
 		m.C = DefaultC
@@ -147,34 +137,14 @@ func (cfg Config) withDefaults() (Config, error) {
 	if m.Hidden == 0 {
 		m.Hidden = DefaultHidden
 	}
-	if !(m.C > 0) || math.IsInf(m.C, 0) {
-		return cfg, fmt.Errorf("model: C must be a positive number, not %v", m.C)
-	}
-	if !(m.Alpha > 0) || math.IsInf(m.Alpha, 0) {
-		return cfg, fmt.Errorf("model: alpha must be a positive number, not %v", m.Alpha)
-	}
-	if m.Trees < 1 || m.Trees > 10000 || m.MaxDepth < 0 || m.Hidden < 1 || m.Hidden > 100000 {
-		return cfg, fmt.Errorf("model: trees must be 1..10000 (got %d), max depth >= 0 (got %d), hidden 1..100000 (got %d)", m.Trees, m.MaxDepth, m.Hidden)
-	}
 	if e.Kind == "" {
 		e.Kind = EvalHoldout
-	}
-	switch e.Kind {
-	case EvalHoldout, EvalKFold, EvalTestset:
-	default:
-		return cfg, fmt.Errorf("evaluation: unknown kind %q (want holdout, kfold or testset)", e.Kind)
 	}
 	if e.TestFraction == 0 {
 		e.TestFraction = DefaultTestFraction
 	}
-	if !(e.TestFraction > 0 && e.TestFraction < 1) {
-		return cfg, fmt.Errorf("evaluation: test fraction must be between 0 and 1, not %v", e.TestFraction)
-	}
 	if e.Folds == 0 {
 		e.Folds = DefaultFolds
-	}
-	if e.Folds < 2 {
-		return cfg, fmt.Errorf("evaluation: need at least 2 folds, not %d", e.Folds)
 	}
 	return cfg, nil
 }

@@ -3,10 +3,12 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 
+	"textlab/core/dataset"
 	"textlab/core/pipeline"
 )
 
@@ -79,4 +81,42 @@ func ExampleLoad() {
 	// id,text,predicted,p_ham,p_spam
 	// 1,'=cheap pills,spam,0.2,0.8
 	// 2,noon meeting,ham,0.8,0.2
+}
+
+// ExampleConfig_Validate checks settings as the page and `textlab train`
+// do: a setting out of bounds is a *SettingError that names it, and each
+// front end words it its own way (a flag, a form field).
+func ExampleConfig_Validate() {
+	for _, folds := range []int{1, 50, 51} {
+		cfg := pipeline.Config{Eval: pipeline.EvalConfig{Kind: pipeline.EvalKFold, Folds: folds}}
+		var se *pipeline.SettingError
+		if err := cfg.Validate(); errors.As(err, &se) {
+			fmt.Printf("%d folds: %s must be %s\n", folds, se.Field, se.Want)
+		} else {
+			fmt.Printf("%d folds: valid\n", folds)
+		}
+	}
+	// Output:
+	// 1 folds: eval.folds must be between 2 and 50
+	// 50 folds: valid
+	// 51 folds: eval.folds must be between 2 and 50
+}
+
+// ExampleReadTest reads a separate test file of one class against the
+// training data's labels.
+func ExampleReadTest() {
+	raw := []byte("text,label\nwhat a boring story,negative\n,negative\nso dull,negative\n")
+	cols := dataset.Columns{Text: "text", Label: "label"}
+	test, err := pipeline.ReadTest(context.Background(), raw, "test.csv", cols, []string{"negative", "positive"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(test.Data.Texts, test.Data.Labels, test.Lines)
+	for _, p := range test.Problems {
+		fmt.Println("skipped", p)
+	}
+	// Output:
+	// [what a boring story so dull] [0 0] [2 4]
+	// skipped line 3: empty text
 }

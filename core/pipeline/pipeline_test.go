@@ -241,11 +241,11 @@ func TestRunErrors(t *testing.T) {
 		{"empty vocabulary after min_df", unique, Config{Features: FeatureConfig{Vectorize: vectorize.Config{MinDF: vectorize.DocFreq{N: 2}}}, Eval: EvalConfig{TestFraction: 0.5}}, "no terms remain"},
 		{"test labels unknown", badTest, Config{Eval: EvalConfig{Kind: "testset"}}, `label "unknown", which the training data lacks`},
 		{"testset without test", good, Config{Eval: EvalConfig{Kind: "testset"}}, "needs a test set"},
-		{"unknown model", good, Config{Model: ModelConfig{Kind: "gpt"}}, `unknown kind "gpt"`},
-		{"unknown features", good, Config{Features: FeatureConfig{Kind: "bag"}}, `unknown kind "bag"`},
-		{"bad fraction", good, Config{Eval: EvalConfig{TestFraction: 1.5}}, "between 0 and 1"},
-		{"one fold", good, Config{Eval: EvalConfig{Kind: "kfold", Folds: 1}}, "at least 2 folds"},
-		{"negative C", good, Config{Model: ModelConfig{C: -1}}, "C must be a positive"},
+		{"unknown model", good, Config{Model: ModelConfig{Kind: "gpt"}}, `model.kind must be one of logreg, nb, svm, forest or mlp, not "gpt"`},
+		{"unknown features", good, Config{Features: FeatureConfig{Kind: "bag"}}, `features.kind must be one of counts, binary, tfidf or embed, not "bag"`},
+		{"bad fraction", good, Config{Eval: EvalConfig{TestFraction: 1.5}}, "strictly between 0 and 1"},
+		{"one fold", good, Config{Eval: EvalConfig{Kind: "kfold", Folds: 1}}, "eval.folds must be between 2 and 50, not 1"},
+		{"negative C", good, Config{Model: ModelConfig{C: -1}}, "model.C must be a positive number"},
 		{"embed without vectors", good, Config{Features: FeatureConfig{Kind: "embed"}}, "embed needs word vectors"},
 		{"nb on embeddings", good, Config{Features: FeatureConfig{Kind: "embed", Vectors: tinyVectors(t)}, Model: ModelConfig{Kind: "nb"}}, "non-negative"},
 	}
@@ -475,7 +475,7 @@ func TestDescribe(t *testing.T) {
 			"tfidf (ngram 1-2, min_df 2, max_df 0.9, max 500 features, english stop words, lowercase, norm l2, sublinear tf) | nb alpha=0.1 | 10-fold CV stratified | seed 42"},
 		{Config{Model: ModelConfig{Kind: "forest", Trees: 50}, Eval: EvalConfig{Kind: "testset"}}, "| forest trees=50 max_depth=unlimited | separate test set |"},
 		{Config{Model: ModelConfig{Kind: "svm", C: 0.5}, Eval: EvalConfig{NoStratify: true, TestFraction: 0.3}}, "| svm C=0.5 | hold-out 30% not stratified |"},
-		{Config{Model: ModelConfig{Kind: "what"}}, "(invalid: model: unknown kind \"what\""},
+		{Config{Model: ModelConfig{Kind: "what"}}, "(invalid: model.kind must be one of logreg, nb, svm, forest or mlp, not \"what\")"},
 	}
 	for _, tc := range tests {
 		if got := Describe(tc.cfg); !strings.Contains(got, tc.want) {

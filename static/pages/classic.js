@@ -4,9 +4,13 @@
 // results the engine renders with the templ components (report, confusion
 // matrix, ROC curve, top features). Then look at misclassified documents,
 // explain single predictions, label an unlabeled file (CSV download), and
-// compare every run on the results board. The settings, the chosen test file,
-// the board and the last trained model (classic.save, with its rendered
-// results) are kept in IndexedDB, so a reload restores them without
+// compare every run on the results board.
+//
+// This module only wires the DOM: every text, rule and number comes from the
+// engine (wasm/classic, wasm/board) or from the page's templ markup
+// (web/ui/classic.templ). The settings, the chosen test file, the board's
+// runs and the last trained model (saved by classic.train, with its
+// rendered results) are kept in IndexedDB, so a reload restores them without
 // training again. "Averaged word vectors" features fetch Textlab's word
 // vectors from this origin once per visit and hand them to the engine
 // (classic.vectors). User text reaches the DOM only through textContent or
@@ -16,8 +20,9 @@ import * as store from "../store.js";
 
 const SETTINGS = "classic.settings"; // the form's values
 const TESTFILE = "classic.testfile"; // {name, bytes: Uint8Array}
-const MODEL = "classic.model"; // {run: classic.save's string, embed, html, method, dataset, time}
+const MODEL = "classic.model"; // {run, embed, html}: classic.train's saved run and its rendered results
 const VECTORS_URL = "static/models/wink-glove-100d-int8.bin";
+const NUMBERS = ["test_size", "folds", "seed", "ngram_min", "ngram_max", "min_df", "max_df", "max_features", "C", "alpha", "trees", "max_depth", "hidden"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,10 +31,12 @@ let testFile = null; // {name, bytes} for evaluation "testset"
 let applyFile = null; // {name, bytes} of the unlabeled file
 let trained = null; // {version} of the data the engine's model was trained on
 let downloadURL = null;
+let describeSeq = 0; // the latest classic.describe call
 let vectorsPromise = null; // the word vectors' download and classic.vectors, once
 const vectorsListeners = new Set(); // progress callbacks of those waiting for it
 
-/** init wires the page; it is called once the engine is ready. */
+/** init finds the page's elements, wires their events and restores what
+ * IndexedDB kept; it is called once the engine is ready. */
 export async function init(e) {
   engine = e;
   const form = $("classic-form");
@@ -38,48 +45,30 @@ export async function init(e) {
   form.addEventListener("input", (ev) => {
     if (ev.target.matches('input[type="number"]')) settingsChanged();
   });
-  for (const b of form.querySelectorAll("[data-test-size]")) {
-    b.addEventListener("click", () => {
-      form.querySelector('input[name="eval"][value="holdout"]').checked = true;
-      $("classic-test-size").value = b.dataset.testSize;
-      settingsChanged();
-    });
-  }
+  for (const b of form.querySelectorAll("[data-test-size]")) b.addEventListener("click", () => presetSplit(b));
   $("classic-test-file").addEventListener("change", chooseTestFile);
   $("classic-show-mis").addEventListener("click", () => showMisclassified(0));
   $("classic-mis").addEventListener("click", misClick);
   $("classic-explain-btn").addEventListener("click", () => explain({ text: $("classic-explain-text").value }));
   $("classic-apply-file").addEventListener("change", chooseApplyFile);
   $("classic-apply-btn").addEventListener("click", predict);
-  $("classic-board-clear").addEventListener("click", async () => {
-    try {
-      await store.clearRuns();
-    } catch (err) {
-      showError($("classic-error"), `The board could not be cleared: ${err.message}`);
-    }
-  });
-  document.addEventListener("textlab:board", () => renderBoard());
+  $("classic-board-clear").addEventListener("click", clearBoard);
+  document.addEventListener("textlab:board", boardChanged);
   document.addEventListener("textlab:data", (ev) => dataChanged(ev.detail));
   wireJob("classic-train", train);
 
   const saved = await store.get(SETTINGS).catch(() => undefined);
-  if (saved) restore(saved);
+  if (saved) restoreSettings(saved);
   const tf = await store.get(TESTFILE).catch(() => undefined);
-  if (tf?.bytes) {
-    testFile = tf;
-    $("classic-test-name").textContent = `Test file: ${tf.name}`;
-  }
-  const section = $("data");
-  dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "" });
+  if (tf?.bytes) showTestFile((testFile = tf));
+  dataChanged(loadedData());
   settingsChanged(false);
-  await renderBoard();
+  await startBoard();
   await restoreRun();
   $("classic").dataset.ready = "true";
 }
 
 // --- the form ----------------------------------------------------------------
-
-const NUMBERS = ["test_size", "folds", "seed", "ngram_min", "ngram_max", "min_df", "max_df", "max_features", "C", "alpha", "trees", "max_depth", "hidden"];
 
 /** settings reads the form. */
 function settings() {
@@ -96,7 +85,8 @@ function settings() {
   return s;
 }
 
-function restore(s) {
+/** restoreSettings puts stored settings back into the form. */
+function restoreSettings(s) {
   const f = $("classic-form").elements;
   const radio = [...f.eval].find((r) => r.value === s.eval);
   if (radio) radio.checked = true;
@@ -110,7 +100,8 @@ function restore(s) {
   for (const n of NUMBERS) if (s[n] !== undefined && s[n] !== "") f[n].value = s[n];
 }
 
-/** payload turns the form into the engine's classic.train payload. */
+/** payload turns the form into the engine's classic.train payload (the
+ * engine validates it). */
 function payload(s) {
   const num = (v) => (v === "" ? 0 : Number(v));
   return {
@@ -125,34 +116,39 @@ function payload(s) {
   };
 }
 
-let describeSeq = 0;
+/** showFor shows the form's elements whose data-<attr> lists value. */
+function showFor(attr, value) {
+  for (const el of $("classic-form").querySelectorAll(`[data-${attr}]`)) {
+    el.hidden = !el.dataset[attr].split(" ").includes(value);
+  }
+}
 
 /** settingsChanged shows the fields that apply, saves the settings and
  * shows the settings line the engine writes for them. */
 async function settingsChanged(save = true) {
   const s = settings();
-  for (const el of document.querySelectorAll("#classic-form [data-eval]")) el.hidden = el.dataset.eval !== s.eval;
-  for (const el of document.querySelectorAll("#classic-form [data-model]")) {
-    el.hidden = !el.dataset.model.split(" ").includes(s.model);
-  }
-  for (const el of document.querySelectorAll("#classic-form [data-feat]")) {
-    el.hidden = el.dataset.feat === "tfidf" ? s.features !== "tfidf" : s.features === "embed";
-  }
-  for (const b of document.querySelectorAll("#classic-form [data-test-size]")) {
+  showFor("eval", s.eval);
+  showFor("model", s.model);
+  showFor("feat", s.features);
+  for (const b of $("classic-form").querySelectorAll("[data-test-size]")) {
     b.setAttribute("aria-pressed", String(s.eval === "holdout" && b.dataset.testSize === s.test_size));
   }
-  $("classic-stratify").closest("label").lastChild.textContent = s.eval === "kfold"
-    ? " Stratified (keep class shares in every fold)"
-    : " Stratified (keep class shares in every part)";
   if (save) store.set(SETTINGS, s).catch(() => {});
   if (s.features === "embed") loadVectors().catch(() => {}); // the status line shows the error
   const seq = ++describeSeq;
   try {
     const r = await engine.call("classic.describe", payload(s));
-    if (seq === describeSeq) $("classic-settings").textContent = `Settings: ${r.settings}`;
+    if (seq === describeSeq) showFragment("classic-settings", r);
   } catch (err) {
     if (seq === describeSeq) $("classic-settings").textContent = err.message;
   }
+}
+
+/** presetSplit applies an 80:20 or 70:30 button. */
+function presetSplit(button) {
+  $("classic-form").querySelector('input[name="eval"][value="holdout"]').checked = true;
+  $("classic-test-size").value = button.dataset.testSize;
+  settingsChanged();
 }
 
 async function chooseTestFile() {
@@ -161,9 +157,8 @@ async function chooseTestFile() {
   input.value = "";
   if (!file) return;
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    testFile = { name: file.name, bytes };
-    $("classic-test-name").textContent = `Test file: ${file.name}`;
+    testFile = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    showTestFile(testFile);
     await store.set(TESTFILE, testFile).catch(() => {});
     settingsChanged();
   } catch (err) {
@@ -171,53 +166,55 @@ async function chooseTestFile() {
   }
 }
 
+/** showTestFile names the chosen test file. */
+function showTestFile({ name }) {
+  const el = $("classic-test-name");
+  el.querySelector("[data-name]").textContent = name;
+  el.querySelector("[data-test-none]").hidden = true;
+  el.querySelector("[data-test-chosen]").hidden = false;
+}
+
 // --- training ----------------------------------------------------------------
 
+/** loadedData describes the data set the Data page loaded. */
+function loadedData(version) {
+  const name = $("data")?.dataset.loaded ?? "";
+  return { loaded: Boolean(name), name, version };
+}
+
+/** dataChanged says which data set the page trains on, and whether the
+ * results shown are from another one. */
 function dataChanged(detail) {
-  $("classic-nodata").hidden = Boolean(detail?.loaded);
-  $("classic-data-status").textContent = detail?.loaded
-    ? `Training on ${detail.name}, as loaded on the Data page.`
-    : "";
-  if (trained && detail?.version && detail.version !== trained.version) {
-    $("classic-data-status").textContent += " The results below are from the data set loaded before: train again to update them.";
-  }
+  const loaded = Boolean(detail?.loaded);
+  const status = $("classic-data-status");
+  $("classic-nodata").hidden = loaded;
+  status.querySelector("[data-name]").textContent = detail?.name ?? "";
+  status.querySelector('[data-status="loaded"]').hidden = !loaded;
+  status.querySelector('[data-status="stale"]').hidden = !(trained && detail?.version && detail.version !== trained.version);
 }
 
 async function train({ signal, onProgress }) {
-  const error = $("classic-error");
-  error.hidden = true;
+  $("classic-error").hidden = true;
   const s = settings();
-  if (s.eval === "testset" && !testFile) {
-    throw Object.assign(new Error("Choose a test file first (or pick a hold-out split or k-fold)."), { code: "bad_request" });
-  }
   if (s.features === "embed") await loadVectors(onProgress);
   const r = await engine.call("classic.train", payload(s), {
-    signal, onProgress, data: s.eval === "testset" ? testFile.bytes : undefined,
+    signal, onProgress, data: s.eval === "testset" ? testFile?.bytes : undefined,
   });
   showFragment("classic-result", r);
   trained = { version: r.version };
-  const section = $("data");
-  dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "", version: r.version });
+  dataChanged(loadedData(r.version));
   $("classic-interpret").hidden = false;
   $("classic-apply").hidden = false;
   $("classic-mis").replaceChildren();
   $("classic-explain").replaceChildren();
+  showBoard(r.board);
   await keepRun(r);
   try {
-    await store.addRun({
-      page: "classic",
-      dataset: r.dataset,
-      split: r.split,
-      method: r.method,
-      settings: r.settings,
-      seed: r.seed,
-      metrics: r.metrics,
-    });
+    await store.addRun(r.board.run);
   } catch (err) {
-    showError(error, `The run could not be added to the results board: ${err.message}`);
+    showError($("classic-error"), `The run could not be kept on the results board for your next visit: ${err.message}`);
   }
-  const acc = r.metrics.accuracy.toFixed(3);
-  return `Done: accuracy ${acc}${r.kfold ? ` (mean of ${r.folds} folds)` : ""}, fit in ${r.fit_seconds.toFixed(2)} s.`;
+  return r.message;
 }
 
 // --- word vectors ------------------------------------------------------------------
@@ -235,7 +232,6 @@ function loadVectors(onProgress) {
 }
 
 async function fetchVectors() {
-  const status = $("classic-vectors-status");
   const bar = $("classic-vectors-progress");
   const msg = $("classic-vectors-msg");
   const report = (fraction, text) => {
@@ -244,7 +240,7 @@ async function fetchVectors() {
     for (const l of vectorsListeners) l(fraction, text);
   };
   const mb = (n) => (n / 1e6).toFixed(1);
-  status.hidden = false;
+  $("classic-vectors-status").hidden = false;
   bar.hidden = false;
   try {
     report(0, "Downloading the word vectors…");
@@ -269,7 +265,7 @@ async function fetchVectors() {
     }
     report(0.95, "Reading the word vectors…");
     const r = await engine.call("classic.vectors", { name: "wink-glove-100d-int8.bin" }, { data: bytes });
-    report(1, `Word vectors loaded: ${r.words.toLocaleString("en")} words, ${r.dim} dimensions (GloVe, int8).`);
+    report(1, r.message);
     bar.hidden = true;
     settingsChanged(false); // the settings line now names the vectors
     return r;
@@ -282,13 +278,12 @@ async function fetchVectors() {
 
 // --- keeping the last run ---------------------------------------------------------
 
-/** keepRun stores the engine's trained model and the rendered results, so
+/** keepRun stores the run classic.train saved and its rendered results, so
  * that a reload restores them. When that fails, the older stored run is
  * removed (it would no longer match the results on screen). */
 async function keepRun(r) {
   try {
-    const saved = await engine.call("classic.save", {});
-    await store.set(MODEL, { run: saved.run, embed: saved.embed, html: r.html, method: r.method, dataset: r.dataset, time: new Date().toISOString() });
+    await store.set(MODEL, { run: r.saved.run, embed: r.saved.embed, html: r.html });
   } catch (err) {
     await store.del(MODEL).catch(() => {});
     showError($("classic-error"), `The trained model could not be kept for your next visit (${err.message}); it works until you reload the page.`);
@@ -296,24 +291,19 @@ async function keepRun(r) {
 }
 
 /** restoreRun loads the stored run back into the engine and shows its
- * results again. */
+ * results again, under the engine's note that says so. */
 async function restoreRun() {
   const saved = await store.get(MODEL).catch(() => undefined);
   if (!saved?.run) return;
+  let r;
   try {
     if (saved.embed) await loadVectors();
-    await engine.call("classic.restore", {}, { data: new TextEncoder().encode(saved.run) });
+    r = await engine.call("classic.restore", {}, { data: new TextEncoder().encode(saved.run) });
   } catch (err) {
     showError($("classic-error"), `The model trained before the reload could not be restored (${err.message}). Train again.`);
     return;
   }
-  showFragment("classic-result", { html: saved.html });
-  const note = document.createElement("p");
-  note.className = "muted classic-note";
-  note.dataset.restored = "true";
-  const when = new Date(saved.time);
-  note.textContent = `Restored from your last visit: ${saved.method} on ${saved.dataset}, trained ${Number.isNaN(when.getTime()) ? "earlier" : when.toLocaleString("en")}.`;
-  $("classic-result").prepend(note);
+  showFragment("classic-result", { html: r.html + saved.html });
   $("classic-interpret").hidden = false;
   $("classic-apply").hidden = false;
 }
@@ -366,15 +356,9 @@ async function chooseApplyFile() {
     const r = await engine.call("classic.columns", { name: file.name }, { data: bytes });
     applyFile = { name: file.name, bytes };
     error.hidden = true;
-    const text = $("classic-apply-text");
-    const id = $("classic-apply-id");
-    text.replaceChildren(...r.columns.map((c) => new Option(c, c)));
-    id.replaceChildren(new Option("(none: row numbers)", ""), ...r.columns.map((c) => new Option(c, c)));
-    text.value = r.text;
-    id.value = r.id ?? "";
-    text.disabled = id.disabled = false;
+    showFragment("classic-apply-cols", r);
     $("classic-apply-btn").disabled = false;
-    $("classic-apply-msg").textContent = `${file.name}: ${r.rows} rows, ${r.columns.length} columns. Pick the text column, then predict.`;
+    $("classic-apply-msg").textContent = r.message;
   } catch (err) {
     // A file that cannot be read leaves the previous one chosen.
     showError(error, `${file.name}: ${err.message}`);
@@ -399,8 +383,8 @@ async function predict() {
     a.href = downloadURL;
     a.download = r.file;
     a.hidden = false;
-    a.textContent = `Download ${r.file} again`;
-    $("classic-apply-msg").textContent = `Predicted ${r.n} texts of ${applyFile.name} with ${r.method}.`;
+    a.textContent = r.link;
+    $("classic-apply-msg").textContent = r.message;
     a.click();
   } catch (err) {
     showError(error, err.message);
@@ -411,13 +395,45 @@ async function predict() {
 
 // --- the results board -------------------------------------------------------------
 
-async function renderBoard() {
+/** showBoard shows the board the engine rendered. */
+function showBoard(fragment) {
+  showFragment("classic-board", fragment);
+  $("classic-board-clear").disabled = $("classic-board").querySelector(".board")?.dataset.runs === "0";
+}
+
+/** startBoard hands the stored runs to the engine, once, and shows the
+ * board; from then on the engine keeps the board's runs. */
+async function startBoard() {
   try {
-    const runs = await store.listRuns();
-    const r = await engine.call("board.render", { runs });
-    showFragment("classic-board", r);
-    $("classic-board-clear").disabled = runs.length === 0;
+    showBoard(await engine.call("board.render", { runs: await store.listRuns() }));
   } catch (err) {
     showError($("classic-error"), `The results board could not be shown: ${err.message}`);
+  }
+}
+
+/** boardChanged follows the stored runs ("textlab:board" from
+ * static/store.js): cleared, or a run added by another page, which the
+ * engine knows when it came from board.add (detail.engine) and is handed
+ * over with the stored runs otherwise. This page's own runs are shown
+ * with classic.train's result already. */
+async function boardChanged(ev) {
+  const detail = ev.detail ?? {};
+  if (detail.run?.page === "classic") return;
+  try {
+    if (detail.cleared) showBoard(await engine.call("board.clear", {}));
+    else if (detail.engine) showBoard(await engine.call("board.render", {}));
+    else showBoard(await engine.call("board.render", { runs: await store.listRuns() }));
+  } catch (err) {
+    showError($("classic-error"), `The results board could not be shown: ${err.message}`);
+  }
+}
+
+/** clearBoard empties the stored runs; the "textlab:board" event that
+ * follows clears the engine's board (board.clear). */
+async function clearBoard() {
+  try {
+    await store.clearRuns();
+  } catch (err) {
+    showError($("classic-error"), `The board could not be cleared: ${err.message}`);
   }
 }

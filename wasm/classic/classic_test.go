@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"textlab/core/agreement"
-	"textlab/core/dataset"
 	"textlab/core/pipeline"
+	"textlab/core/vectorize"
 	"textlab/internal/enginetest"
 	"textlab/wasm/board"
 	"textlab/wasm/data"
 	"textlab/wasm/protocol"
+	"textlab/web/ui"
 )
 
 // classicCSV is a small two-class corpus; the last row's text is markup
@@ -62,7 +63,7 @@ func TestClassicSettings(t *testing.T) {
 		wantErr       string // "" for success
 		check         func(pipeline.Config) bool
 	}{
-		{"defaults", `{}`, "", func(c pipeline.Config) bool { return c.Eval.Kind == "holdout" && c.Eval.TestFraction == 0 }},
+		{"defaults", `{}`, "", func(c pipeline.Config) bool { return c.Eval.Kind == "" && c.Eval.TestFraction == 0 }},
 		{"70:30", `{"eval":{"kind":"holdout","test_size":30,"stratify":true}}`, "", func(c pipeline.Config) bool { return c.Eval.TestFraction == 0.3 && !c.Eval.NoStratify }},
 		{"kfold", `{"eval":{"kind":"kfold","folds":5}}`, "", func(c pipeline.Config) bool { return c.Eval.Folds == 5 && !c.Eval.NoStratify }},
 		{"not stratified", `{"eval":{"kind":"kfold","stratify":false}}`, "", func(c pipeline.Config) bool { return c.Eval.NoStratify }},
@@ -72,12 +73,21 @@ func TestClassicSettings(t *testing.T) {
 		}},
 		{"sublinear only for tfidf", `{"features":{"kind":"counts","sublinear":true}}`, "", func(c pipeline.Config) bool { return !c.Features.SublinearTF }},
 		{"seed", `{"seed":7}`, "", func(c pipeline.Config) bool { return c.Seed == 7 }},
-		{"test share", `{"eval":{"kind":"holdout","test_size":100}}`, "between 1 and 99", nil},
-		{"folds", `{"eval":{"kind":"kfold","folds":1}}`, "between 2 and 50", nil},
-		{"ngram", `{"features":{"ngram_min":2,"ngram_max":1}}`, "n-gram range is empty", nil},
-		{"max_df", `{"features":{"max_df":2}}`, "max_df", nil},
-		{"seed fraction", `{"seed":1.5}`, "whole number", nil},
-		{"evaluation", `{"eval":{"kind":"bootstrap"}}`, "Unknown evaluation", nil},
+		{"50 folds", `{"eval":{"kind":"kfold","folds":50}}`, "", func(c pipeline.Config) bool { return c.Eval.Folds == 50 }},
+		{"k-fold ignores the test share", `{"eval":{"kind":"kfold","folds":3,"test_size":150}}`, "", func(c pipeline.Config) bool { return c.Eval.TestFraction == 0 }},
+		{"hold-out ignores the folds", `{"eval":{"kind":"holdout","folds":99}}`, "", func(c pipeline.Config) bool { return c.Eval.Folds == 0 }},
+		{"max_df 1 is no bound", `{"features":{"max_df":1,"min_df":1}}`, "", func(c pipeline.Config) bool {
+			return c.Features.Vectorize.MaxDF == vectorize.DocFreq{} && c.Features.Vectorize.MinDF == vectorize.DocFreq{}
+		}},
+		{"test share", `{"eval":{"kind":"holdout","test_size":100}}`, "Test share (%) must be more than 0 and less than 100 (e.g. 20 for an 80:20 split), not 100.", nil},
+		{"1 fold", `{"eval":{"kind":"kfold","folds":1}}`, "Folds (k) must be between 2 and 50, not 1.", nil},
+		{"51 folds", `{"eval":{"kind":"kfold","folds":51}}`, "Folds (k) must be between 2 and 50, not 51.", nil},
+		{"ngram", `{"features":{"ngram_min":2,"ngram_max":1}}`, "The n-gram range (n-grams from … to) must be", nil},
+		{"max_df", `{"features":{"max_df":2}}`, "max_df (share) must be", nil},
+		{"negative C", `{"model":{"C":-1}}`, "C (inverse regularisation) must be a positive number", nil},
+		{"seed fraction", `{"seed":1.5}`, "The seed must be a whole number", nil},
+		{"evaluation", `{"eval":{"kind":"bootstrap"}}`, `Evaluation must be one of holdout, kfold or testset, not "bootstrap".`, nil},
+		{"model", `{"model":{"kind":"gpt"}}`, `Classifier must be one of`, nil},
 	}
 	for _, tc := range tests {
 		var s settings
@@ -86,8 +96,9 @@ func TestClassicSettings(t *testing.T) {
 		}
 		cfg, err := s.config()
 		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
+			var pe *protocol.Error
+			if !errors.As(err, &pe) || pe.Code != protocol.CodeBadRequest || !strings.HasPrefix(pe.Message, tc.wantErr) {
+				t.Errorf("%s: error %v, want a bad_request starting %q", tc.name, err, tc.wantErr)
 			}
 			continue
 		}
@@ -239,14 +250,55 @@ func TestClassicDescribe(t *testing.T) {
 	}
 }
 
-// The test file reader keeps the training data's columns.
-func TestClassicReadTest(t *testing.T) {
-	test, texts, lines, err := readTest(context.Background(), []byte("label,text\nb,x y\na,z\n"), "t.csv", dataset.Columns{Text: "text", Label: "label"})
+// cfgOf is the pipeline.Config of a classic.train payload.
+func cfgOf(t *testing.T, payload string) pipeline.Config {
+	t.Helper()
+	var in settings
+	if err := json.Unmarshal([]byte(payload), &in); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := in.config()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(texts, "|") != "x y|z" || lines[1] != 3 || strings.Join(test.LabelNames, ",") != "b,a" {
-		t.Errorf("got %v %v %v", texts, lines, test.LabelNames)
+	return cfg
+}
+
+// classic.train's result carries the run saved for IndexedDB and the run
+// on the results board with the board rendered, so the page needs no
+// classic.save and no board.render after training.
+func TestClassicTrainBoard(t *testing.T) {
+	store, call := loadClassic(t)
+	for i, payload := range []string{classicTFIDF, strings.Replace(classicTFIDF, `"kind":"holdout"`, `"kind":"kfold","folds":3`, 1)} {
+		m := call("classic.train", payload, nil)
+		if m.Type != "result" {
+			t.Fatalf("train: %+v", m.Error)
+		}
+		r := m.Result.(trainResult)
+		run := r.Board.Run
+		if run.ID == "" || run.Time == "" || run.Page != "classic" || run.Dataset != "films.csv" || run.Method != "TF-IDF + Logistic regression" ||
+			run.Split != r.Split || string(run.Seed) != "42" || string(run.Settings) != strconv.Quote(r.Settings) {
+			t.Errorf("board run %+v", run)
+		}
+		if len(run.Metrics) != len(r.Metrics) || run.Metrics["macro_f1"] != r.Metrics["macro_f1"] || run.Metrics["kappa"] != r.Metrics["kappa"] {
+			t.Errorf("board metrics %v, result metrics %v", run.Metrics, r.Metrics)
+		}
+		if !strings.Contains(r.Board.HTML, `data-runs="`+strconv.Itoa(i+1)+`"`) || len(board.Runs(store)) != i+1 {
+			t.Errorf("after %d runs the board holds %d: %s", i+1, len(board.Runs(store)), r.Board.HTML)
+		}
+		if r.Saved.Run == "" || !strings.Contains(r.Saved.Run, `"format":"textlab-classic-run"`) {
+			t.Errorf("saved run %.80q", r.Saved.Run)
+		}
+		want := fmt.Sprintf("Done: accuracy %.3f, fit in %.2f s.", r.Metrics["accuracy"], r.FitSeconds)
+		if r.KFold {
+			want = fmt.Sprintf("Done: accuracy %.3f (mean of 3 folds), fit in %.2f s.", r.Metrics["accuracy"], r.FitSeconds)
+		}
+		if r.Message != want {
+			t.Errorf("message %q, want %q", r.Message, want)
+		}
+	}
+	if m := call("classic.save", `{}`, nil); m.Error == nil || m.Error.Code != protocol.CodeUnknownMethod {
+		t.Errorf("classic.save still answers: %+v", m)
 	}
 }
 
@@ -275,19 +327,14 @@ func TestClassicTrainAgreement(t *testing.T) {
 				t.Fatalf("classic.train: %+v", m.Error)
 			}
 			got := m.Result.(trainResult)
-			var in settings
-			if err := json.Unmarshal([]byte(tc.payload), &in); err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := in.config()
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := cfgOf(t, tc.payload)
 			d := pipeline.Data{Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames}
 			if tc.data != nil {
-				if d.Test, _, _, err = readTest(context.Background(), tc.data, "t.csv", loaded.Columns); err != nil {
+				tf, err := pipeline.ReadTest(context.Background(), tc.data, "t.csv", loaded.Columns, loaded.LabelNames)
+				if err != nil {
 					t.Fatal(err)
 				}
+				d.Test = &tf.Data
 			}
 			res, err := pipeline.Run(context.Background(), d, cfg, nil)
 			if err != nil {
@@ -297,6 +344,9 @@ func TestClassicTrainAgreement(t *testing.T) {
 			for _, p := range res.Test {
 				predicted = append(predicted, res.LabelNames[p.Pred])
 				gold = append(gold, res.LabelNames[p.True])
+			}
+			if tc.data != nil && (got.Metrics["accuracy"] != res.Report.Accuracy || got.Metrics["macro_f1"] != res.Report.Macro.F1) {
+				t.Errorf("metrics %v, pipeline.Run on pipeline.ReadTest's data says accuracy %v macro-F1 %v", got.Metrics, res.Report.Accuracy, res.Report.Macro.F1)
 			}
 			if len(gold) != got.NTest {
 				t.Fatalf("%d predictions, the page compared %d", len(gold), got.NTest)
@@ -328,5 +378,22 @@ func TestClassicTrainAgreement(t *testing.T) {
 				t.Errorf("κ and α are not right after the headline metrics")
 			}
 		})
+	}
+}
+
+// Every setting Validate checks names a field of the form, and every such
+// field has a label.
+func TestClassicFormFields(t *testing.T) {
+	for _, f := range []string{
+		pipeline.FieldFeaturesKind, pipeline.FieldNgram, pipeline.FieldMinDF, pipeline.FieldMaxDF, pipeline.FieldMaxFeatures,
+		pipeline.FieldNorm, pipeline.FieldModelKind, pipeline.FieldC, pipeline.FieldAlpha, pipeline.FieldTrees,
+		pipeline.FieldMaxDepth, pipeline.FieldHidden, pipeline.FieldEvalKind, pipeline.FieldTestFraction, pipeline.FieldFolds,
+	} {
+		name, ok := formFields[f]
+		if !ok {
+			t.Errorf("setting %s has no form field", f)
+		} else if ui.ClassicFieldLabels[name] == "" {
+			t.Errorf("form field %s (%s) has no label", name, f)
+		}
 	}
 }

@@ -6,18 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"textlab/core/embed"
 	"textlab/core/pipeline"
 	"textlab/wasm/protocol"
+	"textlab/web/ui"
 )
 
 // The Classic ML page's word vectors and saved runs: classic.vectors
 // loads the word-vector file the page fetched (for "averaged word
-// vectors" features); classic.save writes the last run as bytes the page
-// keeps in IndexedDB, and classic.restore reads them back after a reload,
-// so that the misclassified documents, explanations and "label new texts"
-// work again without training.
+// vectors" features); classic.train returns its run saved as bytes the
+// page keeps in IndexedDB, and classic.restore reads them back after a
+// reload, so that the misclassified documents, explanations and "label
+// new texts" work again without training.
 
 // loadedVectors are the word vectors the page loaded.
 type loadedVectors struct {
@@ -38,11 +40,13 @@ func (p *page) vectorsFor(cfg pipeline.Config) (*embed.Vectors, error) {
 	return lv.v, nil
 }
 
-// vectorsResult describes the loaded word vectors.
+// vectorsResult describes the loaded word vectors, with the page's
+// message that says so.
 type vectorsResult struct {
-	Words  int    `json:"words"`
-	Dim    int    `json:"dim"`
-	SHA256 string `json:"sha256"`
+	Words   int    `json:"words"`
+	Dim     int    `json:"dim"`
+	SHA256  string `json:"sha256"`
+	Message string `json:"message"`
 }
 
 // loadVectors parses the word-vector file in req.Data (core/embed's
@@ -66,13 +70,13 @@ func (p *page) loadVectors(ctx context.Context, req protocol.Request, _ protocol
 	if err := p.store.Keep(vectorsKey, &loadedVectors{v: v, sha256: sha}, int64(len(req.Data))); err != nil {
 		return nil, err
 	}
-	return vectorsResult{Words: v.Len(), Dim: v.Dim(), SHA256: sha}, nil
+	return vectorsResult{Words: v.Len(), Dim: v.Dim(), SHA256: sha, Message: ui.ClassicVectorsLoaded(v.Len(), v.Dim())}, nil
 }
 
-// savedFormat names the file classic.save writes.
+// savedFormat names the saved run's format.
 const savedFormat = "textlab-classic-run"
 
-// saved is what classic.save writes: the trained pipeline (as
+// savedRun is a run saved for IndexedDB: the trained pipeline (as
 // pipeline.Trained.Save writes it) and, of the test predictions, the
 // misclassified ones with their texts and lines, which is all that the
 // page's "look inside" and "label new texts" sections need.
@@ -81,12 +85,13 @@ type savedRun struct {
 	Version int             `json:"version"`
 	Dataset string          `json:"dataset"`
 	Method  string          `json:"method"`
-	Embed   bool            `json:"embed"` // the model needs the word vectors
+	Time    string          `json:"time,omitempty"` // when it was trained (RFC 3339)
+	Embed   bool            `json:"embed"`          // the model needs the word vectors
 	Wrong   []wrongDoc      `json:"misclassified"`
 	Model   json.RawMessage `json:"model"`
 }
 
-// wrong is one misclassified test document.
+// wrongDoc is one misclassified test document.
 type wrongDoc struct {
 	pipeline.Prediction
 	Text string `json:"text"`
@@ -96,23 +101,27 @@ type wrongDoc struct {
 // maxSavedIndex bounds the document indices classic.restore accepts.
 const maxSavedIndex = 10_000_000
 
-// save returns the last run as bytes for IndexedDB (the "run"
-// string) and whether restoring it needs the word vectors.
-func (p *page) save(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
-	run, err := p.last()
-	if err != nil {
-		return nil, err
-	}
+// savedResult is a run saved for IndexedDB (in classic.train's result):
+// the bytes for classic.restore as a string, whether restoring them needs
+// the word vectors, and their size.
+type savedResult struct {
+	Run   string `json:"run"`
+	Embed bool   `json:"embed"`
+	Bytes int    `json:"bytes"`
+}
+
+// saved writes run as the bytes classic.restore reads.
+func (run *trainedRun) saved() (savedResult, error) {
 	var model bytes.Buffer
 	if err := run.result.Model.Save(&model); err != nil {
-		return nil, err
+		return savedResult{}, err
 	}
 	s := savedRun{
-		Format: savedFormat, Version: 1, Dataset: run.dataset, Method: run.method,
+		Format: savedFormat, Version: 1, Dataset: run.dataset, Method: run.method, Time: time.Now().UTC().Format(time.RFC3339),
 		Embed: run.result.Config.Features.Kind == pipeline.FeaturesEmbed, Wrong: []wrongDoc{}, Model: model.Bytes(),
 	}
-	for _, p := range run.result.Test {
-		if p.Pred == p.True || p.Index < 0 || p.Index >= len(run.texts) {
+	for _, p := range run.result.Misclassified() {
+		if p.Index < 0 || p.Index >= len(run.texts) {
 			continue
 		}
 		w := wrongDoc{Prediction: p, Text: run.texts[p.Index]}
@@ -123,22 +132,24 @@ func (p *page) save(ctx context.Context, req protocol.Request, _ protocol.Progre
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
-		return nil, fmt.Errorf("the trained model could not be saved: %v", err)
+		return savedResult{}, fmt.Errorf("the trained model could not be saved: %v", err)
 	}
-	return map[string]any{"run": string(b), "embed": s.Embed, "bytes": len(b)}, nil
+	return savedResult{Run: string(b), Embed: s.Embed, Bytes: len(b)}, nil
 }
 
-// restoreResult is what classic.restore returns.
+// restoreResult is what classic.restore returns, with the note the page
+// shows above the results it kept (ui.ClassicRestored).
 type restoreResult struct {
 	Dataset     string `json:"dataset"`
 	Method      string `json:"method"`
 	Settings    string `json:"settings"`
 	Explainable bool   `json:"explainable"`
+	HTML        string `json:"html"`
 }
 
-// restore makes the run saved by classic.save (bytes in req.Data)
-// the page's last run again. A model with word-vector features needs
-// classic.vectors first.
+// restore makes the run saved by classic.train (the saved run's bytes in
+// req.Data) the page's last run again. A model with word-vector features
+// needs classic.vectors first.
 func (p *page) restore(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	if len(req.Data) == 0 {
 		return nil, protocol.BadRequest("classic.restore: no saved run")
@@ -181,8 +192,13 @@ func (p *page) restore(ctx context.Context, req protocol.Request, _ protocol.Pro
 	if err := p.keep(run); err != nil {
 		return nil, err
 	}
+	trained, _ := time.Parse(time.RFC3339, s.Time)
+	note, err := protocol.Render(ctx, ui.ClassicRestored(ui.ClassicRestoredView{Method: s.Method, Dataset: s.Dataset, Time: trained}))
+	if err != nil {
+		return nil, err
+	}
 	return restoreResult{
 		Dataset: s.Dataset, Method: s.Method, Settings: pipeline.Describe(res.Config),
-		Explainable: model.TopFeatures(0, 1) != nil,
+		Explainable: model.TopFeatures(0, 1) != nil, HTML: note.HTML,
 	}, nil
 }

@@ -2,11 +2,11 @@ package classic
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"textlab/core/embed"
+	"textlab/web/ui"
 )
 
 // vectorsFile returns a word-vector file (core/embed's format) that
@@ -60,6 +60,9 @@ func TestClassicVectorsAndEmbedTraining(t *testing.T) {
 	if js := jsonOf(m.Result); !strings.Contains(js, `"words":11`) || !strings.Contains(js, `"dim":3`) || !strings.Contains(js, `"sha256":"`) {
 		t.Errorf("classic.vectors result %s", js)
 	}
+	if msg := m.Result.(vectorsResult).Message; msg != "Word vectors loaded: 11 words, 3 dimensions (GloVe, int8)." {
+		t.Errorf("message %q", msg)
+	}
 	// A bad file afterwards keeps the vectors loaded before.
 	call("classic.vectors", `{"name":"x.bin"}`, []byte("TLWV"))
 	m = call("classic.describe", embedLogreg, nil)
@@ -88,24 +91,20 @@ func TestClassicSaveRestore(t *testing.T) {
 		`{"features":{"kind":"counts"},"model":{"kind":"mlp","hidden":4},"seed":1}`,
 		`{"features":{"kind":"embed"},"model":{"kind":"svm"},"eval":{"kind":"kfold","folds":3},"seed":1}`,
 	} {
-		if m := call("classic.train", payload, nil); m.Type != "result" {
+		m := call("classic.train", payload, nil)
+		if m.Type != "result" {
 			t.Fatalf("%s: %+v", payload, m.Error)
 		}
+		saved := m.Result.(trainResult).Saved
 		before := map[string]string{}
 		for _, c := range [][2]string{{"classic.misclassified", `{"offset":0,"limit":200}`}, {"classic.explain", `{"text":"good awful film"}`}} {
 			before[c[0]] = jsonOf(call(c[0], c[1], nil).Result)
 		}
 		beforePred := jsonOf(call("classic.predict", `{"name":"new.csv","text_column":"text"}`, unlabeled).Result)
 
-		m := call("classic.save", `{}`, nil)
-		if m.Type != "result" {
-			t.Fatalf("%s: save: %+v", payload, m.Error)
-		}
-		saved := m.Result.(map[string]any)
-		run := []byte(saved["run"].(string))
-		embedded := saved["embed"].(bool)
-		if embedded != strings.Contains(payload, `"embed"`) {
-			t.Errorf("%s: embed = %v", payload, embedded)
+		run := []byte(saved.Run)
+		if saved.Embed != strings.Contains(payload, `"embed"`) || saved.Bytes != len(run) {
+			t.Errorf("%s: embed = %v, %d bytes", payload, saved.Embed, saved.Bytes)
 		}
 		store.Delete(lastKey)
 		if m := call("classic.explain", `{"text":"good"}`, nil); m.Error == nil {
@@ -115,7 +114,8 @@ func TestClassicSaveRestore(t *testing.T) {
 		if m.Type != "result" {
 			t.Fatalf("%s: restore: %+v", payload, m.Error)
 		}
-		if js := jsonOf(m.Result); !strings.Contains(js, `"dataset":"films.csv"`) {
+		if js := jsonOf(m.Result); !strings.Contains(js, `"dataset":"films.csv"`) || !strings.Contains(js, `data-restored=\"true\"`) ||
+			!strings.Contains(js, "Restored from your last visit: "+ui.ClassicMethod(cfgOf(t, payload).Features.Kind, cfgOf(t, payload).Model.Kind)+" on films.csv, trained 20") {
 			t.Errorf("%s: restore result %s", payload, js)
 		}
 		for _, c := range [][2]string{{"classic.misclassified", `{"offset":0,"limit":200}`}, {"classic.explain", `{"text":"good awful film"}`}} {
@@ -131,13 +131,11 @@ func TestClassicSaveRestore(t *testing.T) {
 
 func TestClassicRestoreRejects(t *testing.T) {
 	_, call := loadClassic(t)
-	if m := call("classic.train", classicTFIDF, nil); m.Type != "result" {
+	m := call("classic.train", classicTFIDF, nil)
+	if m.Type != "result" {
 		t.Fatal(m.Error)
 	}
-	run := jsonOf(call("classic.save", `{}`, nil).Result)
-	var saved struct{ Run string }
-	json.Unmarshal([]byte(run), &saved)
-	good := saved.Run
+	good := m.Result.(trainResult).Saved.Run
 	badWrong := `{"index":-5,"true":0,"pred":1,"probs":[0.5,0.5],"text":"x"}`
 	badIndex := strings.Replace(good, `"misclassified":[]`, `"misclassified":[`+badWrong+`]`, 1)
 	if badIndex == good {
