@@ -162,7 +162,8 @@ func loadavg() string {
 // the training shapes, with 1 thread and with all of them. Go and NumPy
 // take turns on each shape (rounds of GEMM_VS_SECONDS, default 0.4 s each,
 // GEMM_VS_ROUNDS rounds, default 3) so that both see the same load; each
-// column is the median of the batches timed. Run it with
+// column is the median of the batches timed. GEMM_VS_KERNEL=avx2 (or go)
+// measures that kernel instead of the one Sgemm chose. Run it with
 //
 //	go test -tags bench -run VersusNumPy -v -timeout 30m ./core/gemm/
 func TestVersusNumPy(t *testing.T) {
@@ -173,6 +174,18 @@ func TestVersusNumPy(t *testing.T) {
 	rounds := 3
 	if v, err := strconv.Atoi(os.Getenv("GEMM_VS_ROUNDS")); err == nil && v > 0 {
 		rounds = v
+	}
+	if name := os.Getenv("GEMM_VS_KERNEL"); name != "" {
+		saved := active
+		defer func() { active = saved }()
+		for _, kn := range kernels {
+			if kn.name == name {
+				active = kn
+			}
+		}
+		if active.name != name {
+			t.Fatalf("GEMM_VS_KERNEL=%s: this machine has no such kernel", name)
+		}
 	}
 	all := runtime.GOMAXPROCS(0)
 	threadCounts := []int{1}

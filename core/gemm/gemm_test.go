@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -178,6 +179,42 @@ func TestDeterministic(t *testing.T) {
 							t.Fatalf("%v tA=%v tB=%v: %d threads give C[%d] = %v, 1 thread %v", sh, trans[0], trans[1], threads, i, got[i], first[i])
 						}
 					}
+				}
+			}
+		}
+	})
+}
+
+// TestConcurrentCalls checks that Sgemm calls from several goroutines at
+// once, sharing the worker goroutines, each get the bits of a lone call.
+func TestConcurrentCalls(t *testing.T) {
+	withKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		ops := make([]*operands, 6)
+		want := make([][]float32, len(ops))
+		for i := range ops {
+			ops[i] = newOperands(rng, i%2 == 0, i%3 == 0, 150+10*i, 200, 300, 0)
+			want[i] = append([]float32(nil), ops[i].c...)
+			o := ops[i]
+			Sgemm(o.transA, o.transB, o.m, o.n, o.k, 1, o.a, o.lda, o.b, o.ldb, 1, want[i], o.ldc)
+		}
+		defer SetThreads(SetThreads(3))
+		got := make([][]float32, len(ops))
+		var wg sync.WaitGroup
+		for i, o := range ops {
+			got[i] = append([]float32(nil), o.c...)
+			wg.Go(func() {
+				for range 3 {
+					copy(got[i], o.c)
+					Sgemm(o.transA, o.transB, o.m, o.n, o.k, 1, o.a, o.lda, o.b, o.ldb, 1, got[i], o.ldc)
+				}
+			})
+		}
+		wg.Wait()
+		for i := range ops {
+			for e := range got[i] {
+				if math.Float32bits(got[i][e]) != math.Float32bits(want[i][e]) {
+					t.Fatalf("product %d: C[%d] = %v, a lone call gives %v", i, e, got[i][e], want[i][e])
 				}
 			}
 		}
