@@ -95,16 +95,20 @@ func GELUTanhBackward(dx, dy, x []float32) {
 	}
 }
 
-// silu returns x·σ(x) as llama2.c's run.c computes it, with glibc's expf
-// bits (package libmf), so a decoder built on these layers keeps run.c's
-// results.
-func silu(x float32) float32 {
-	return x * (1 / (1 + libmf.FMA.Exp(-x)))
+// sigmoid returns σ(x) = 1/(1 + e^-x) as llama2.c's run.c computes it
+// inside SiLU, with glibc's expf bits (package libmf), so a decoder built
+// on these layers keeps run.c's results: silu(x) = x·sigmoid(x).
+func sigmoid(x float32) float32 {
+	return 1 / (1 + libmf.FMA.Exp(-x))
 }
 
-// siluGrad returns d/dx x·σ(x) = σ(x)·(1 + x·(1 - σ(x))).
-func siluGrad(x float32) float32 {
-	s := 1 / (1 + libmf.FMA.Exp(-x))
+// silu returns x·σ(x).
+func silu(x float32) float32 {
+	return x * sigmoid(x)
+}
+
+// siluGradFrom returns d/dx x·σ(x) = σ(x)·(1 + x·(1 - σ(x))), given s = σ(x).
+func siluGradFrom(x, s float32) float32 {
 	return s * (1 + x*(1-s))
 }
 
@@ -122,7 +126,7 @@ func SiLUBackward(dx, dy, x []float32) {
 	dy = dy[:len(x)]
 	dx = dx[:len(x)]
 	for i, v := range x {
-		dx[i] += dy[i] * siluGrad(v)
+		dx[i] += dy[i] * siluGradFrom(v, sigmoid(v))
 	}
 }
 
@@ -181,8 +185,9 @@ func (f *SwiGLU) Backward(dx, dout, x []float32, n int, st *SwiGLUState, grad *S
 	// Through the product and the SiLU.
 	for i, g := range st.DGated {
 		h1 := st.H1[i]
-		st.DH1[i] = g * st.H3[i] * siluGrad(h1)
-		st.DH3[i] = g * silu(h1)
+		s := sigmoid(h1)
+		st.DH1[i] = g * st.H3[i] * siluGradFrom(h1, s)
+		st.DH3[i] = g * (h1 * s) // g·silu(h1)
 	}
 	// Gate and up projections.
 	f.W1.Backward(dx, st.DH1, x, n, &grad.W1)
