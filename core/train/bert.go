@@ -17,7 +17,8 @@ const (
 	// tied to the word embeddings plus a bias).
 	MLM BERTTask = iota
 	// Classify is sequence classification: a linear layer on a pooled
-	// vector (see Pooling), cross-entropy against Batch.Labels.
+	// vector (see Pooling), cross-entropy against Batch.Labels. There is
+	// no tanh pooler layer (BertForSequenceClassification's) in between.
 	Classify
 )
 
