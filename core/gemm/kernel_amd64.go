@@ -9,10 +9,13 @@ import "golang.org/x/sys/cpu"
 // kernelAVX512 uses a 12×32 block of C: 24 zmm accumulators, two for the
 // row of B, the rest for broadcasts of A. On AMD Zen 4 it measured as fast
 // as 14×32 (28 accumulators) on the training shapes and wastes less at the
-// edge of 128- and 256-row products; a 12×384 panel of A (18 KiB) stays in
-// the 32 KiB L1 cache while 384×512 of B (768 KiB) stays in L2.
+// edge of 128- and 256-row products. A 12×384 panel of A (18 KiB) stays in
+// the 32 KiB L1 cache while the panels of a 384×2048 block of B (3 MiB)
+// stream past it from L2 and L3: blocks of B that fit in L2 (384×512)
+// measured up to 10% slower, as A is then packed again for every 512
+// columns of C.
 var kernelAVX512 = &kernel{
-	name: "avx512", mr: 12, nr: 32, kc: 384, nc: 512,
+	name: "avx512", mr: 12, nr: 32, kc: 384, nc: 2048,
 	micro: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 		_, _, _ = a[12*kc-1], b[32*kc-1], c[11*ldc+31]
 		kernAVX512_12x32(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
@@ -22,9 +25,9 @@ var kernelAVX512 = &kernel{
 }
 
 // kernelAVX2 uses a 6×16 block of C: 12 ymm accumulators, two for the row
-// of B, two for broadcasts of A.
+// of B, two for broadcasts of A; block sizes as for kernelAVX512.
 var kernelAVX2 = &kernel{
-	name: "avx2", mr: 6, nr: 16, kc: 384, nc: 512,
+	name: "avx2", mr: 6, nr: 16, kc: 384, nc: 2048,
 	micro: func(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 		_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
 		kernAVX2_6x16(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
