@@ -30,7 +30,7 @@
 // fixed by the shapes and the micro-kernel alone, so C holds the same bits
 // whatever SetThreads says and however the goroutines are scheduled.
 // Different micro-kernels (machines) may differ in the last bits. Sgemm
-// allocates nothing once its buffers (about 2 MiB per concurrent call) are
+// allocates nothing once its buffers (about 4 MiB per concurrent call) are
 // in its pool.
 package gemm
 

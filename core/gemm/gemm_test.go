@@ -119,14 +119,14 @@ func (o *operands) compare(t *testing.T, alpha, beta float32) {
 
 // shapes are the m×n×k products every kernel is checked on: odd sizes
 // around the register blocks (4×4, 6×16, 12×32), zero sizes, k = 1, k
-// blocks (kc = 256 or 384) and column blocks (nc = 512 or 1024) split
+// blocks (kc = 256 or 384) and column blocks (nc = 1024 or 2048) split
 // unevenly.
 var shapes = func() [][3]int {
 	s := [][3]int{
 		{0, 0, 0}, {0, 5, 3}, {5, 0, 3}, {5, 3, 0}, {1, 1, 1},
 		{7, 9, 1}, {33, 65, 1}, {1, 67, 13}, {67, 1, 13},
 		{14, 32, 8}, {28, 64, 16}, {6, 16, 256}, {15, 33, 257},
-		{13, 31, 520}, {20, 1100, 9}, {300, 257, 129},
+		{13, 31, 520}, {20, 1100, 9}, {9, 2100, 20}, {300, 257, 129},
 	}
 	for x := 1; x <= 67; x += 2 {
 		s = append(s, [3]int{x, 68 - x, 1 + (3*x)%67})
@@ -161,7 +161,7 @@ func TestSgemm(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	withKernel(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
-		for _, sh := range [][3]int{{300, 257, 129}, {200, 300, 600}, {97, 1100, 64}} {
+		for _, sh := range [][3]int{{300, 257, 129}, {200, 300, 600}, {97, 1100, 64}, {40, 2200, 64}} {
 			for _, trans := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 				o := newOperands(rng, trans[0], trans[1], sh[0], sh[1], sh[2], 1)
 				var first []float32
