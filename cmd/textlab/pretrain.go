@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -84,6 +85,12 @@ func runPretrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		inputs[filepath.Base(f)] = sum
+	}
+	// A finished run with the same settings and inputs is left as it is
+	// (so `make models` can be run again without touching it).
+	if st, err := pretrain.ReadState(*out); err == nil && st.Config == cfg && st.Step >= cfg.Steps && maps.Equal(st.Inputs, inputs) {
+		fmt.Fprintf(stderr, "pretrain: the run in %s is complete (%d steps, %.0f s of training in %d sittings)\n", *out, st.Step, st.Seconds, st.Sittings)
+		return json.NewEncoder(stdout).Encode(map[string]any{"step": st.Step, "steps": cfg.Steps, "seconds": st.Seconds, "evals": st.Evals})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -188,9 +188,10 @@ func TestLoadErrors(t *testing.T) {
 		{"decoder shape", tiny, func(ts map[string]safetensors.Tensor) {
 			ts["cls.predictions.decoder.weight"] = ts["encoder.layer.0.attention.self.key.weight"]
 		}, `tensor "cls.predictions.decoder.weight": shape [16 16] does not match config (want [50 16])`},
-		{"int8 head", tiny, func(ts map[string]safetensors.Tensor) {
+		// An int8 float tensor needs its per-row scales (safetensors.Loader.Float).
+		{"int8 norm without scales", tiny, func(ts map[string]safetensors.Tensor) {
 			ts["embeddings.LayerNorm.weight"] = safetensors.Tensor{Shape: []int{16}, DType: safetensors.I8, FileDType: safetensors.I8, I8: make([]int8, 16)}
-		}, `tensor "embeddings.LayerNorm.weight": dtype I8, want a float type`},
+		}, `tensor "embeddings.LayerNorm.weight": int8 without its scales "embeddings.LayerNorm.weight_scale"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

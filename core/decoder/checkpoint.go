@@ -297,7 +297,10 @@ func (m *Llama) WriteSafetensors(w io.Writer) error {
 
 // LoadLlama reads a Llama model written by Llama.WriteSafetensors and
 // Llama.ConfigJSON (float32 or int8). The classifier shares the token
-// embedding's storage when the two are equal.
+// embedding's storage when the two are equal, and when the file has no
+// output.weight (a tied classifier written once, as Textlab's int8 export
+// does). Float tensors may be stored as int8 with per-row scales (see
+// safetensors.Loader.Float); they are dequantized on load.
 func LoadLlama(configJSON, weights []byte) (*Llama, error) {
 	var j llamaJSON
 	if err := json.Unmarshal(configJSON, &j); err != nil {
@@ -347,11 +350,13 @@ func LoadLlama(configJSON, weights []byte) (*Llama, error) {
 		}
 	}
 	w.RMSFinal = ld.Float("norm.weight", dim)
-	w.Classifier = ld.Float("output.weight", cfg.VocabSize, dim)
+	if ld.Has("output.weight") {
+		w.Classifier = ld.Float("output.weight", cfg.VocabSize, dim)
+	}
 	if ld.Err != nil {
 		return nil, ld.Err
 	}
-	if slices.Equal(w.Classifier, w.TokenEmbedding) {
+	if w.Classifier == nil || slices.Equal(w.Classifier, w.TokenEmbedding) {
 		w.Classifier = w.TokenEmbedding
 	}
 	return NewLlama(cfg, w)

@@ -8,6 +8,12 @@
 // of steps taken: the data seen at step s, the masking of step s and the
 // learning rate of step s depend on nothing else, so a run stopped and
 // resumed from a checkpoint continues as if it had never stopped.
+//
+// A finished run is shipped with Export (int8 for the browser, each model
+// at most 8 MB; Hugging Face and llama2.c layouts in float32 for checking
+// with other tools), measured with EvaluateEncoder and EvaluateDecoder on
+// the held-out stream against simple baselines, and described by its model
+// card (WriteCard).
 package pretrain
 
 import (
