@@ -57,28 +57,33 @@ cloudflare: engine
 # and stops: run `make models` again to resume where it stopped. A finished
 # run is left as it is, so running it again only re-exports. The training
 # state stays in build/ (out of git; `make clean` deletes it). Sizes and
-# steps are `textlab pretrain`'s defaults; override them here, e.g.
+# steps are set below (the encoder's are those of the run in progress);
+# override them on the command line, e.g.
 # `make models DEC_LAYERS=6 DEC_HIDDEN=768`.
 NICE ?= nice -n 10
 ENC_DIM ?= 256
 ENC_LAYERS ?= 4
 ENC_HEADS ?= 4
 ENC_HIDDEN ?= 1024
-ENC_SEQ ?= 128
-ENC_BATCH ?= 32
+ENC_SEQ ?= 256
+ENC_BATCH ?= 16
 ENC_STEPS ?= 10000
-ENC_WARMUP ?= 500
-ENC_LR ?= 5e-4
+ENC_WARMUP ?= 800
+ENC_LR ?= 4e-4
+ENC_MIN_LR ?= 4e-5
 DEC_DIM ?= 256
 DEC_LAYERS ?= 4
 DEC_HEADS ?= 4
 DEC_KV_HEADS ?= 0
 DEC_HIDDEN ?= 1024
-DEC_SEQ ?= 128
-DEC_BATCH ?= 32
+DEC_SEQ ?= 256
+DEC_BATCH ?= 16
 DEC_STEPS ?= 10000
-DEC_WARMUP ?= 500
-DEC_LR ?= 5e-4
+DEC_WARMUP ?= 800
+DEC_LR ?= 4e-4
+DEC_MIN_LR ?= 4e-5
+# Held-out windows of the evaluations during training.
+TRAIN_EVAL_WINDOWS ?= 128
 # Held-out windows the model cards' evaluation reads (0: all of them).
 EVAL_WINDOWS ?= 0
 # Where the runs keep their checkpoints, and where the models go.
@@ -96,11 +101,13 @@ models: build/tokenizers/vocab.txt build/tokenizers/tokenizer.bin
 	@echo "== pretraining the encoder (hours; Ctrl-C saves a checkpoint, make models resumes)"
 	$(NICE) ./bin/textlab pretrain --kind encoder --corpus build/corpus --tokenizer build/tokenizers/vocab.txt \
 		--out $(CHECKPOINTS)/encoder --dim $(ENC_DIM) --layers $(ENC_LAYERS) --heads $(ENC_HEADS) --hidden $(ENC_HIDDEN) \
-		--seq $(ENC_SEQ) --batch $(ENC_BATCH) --steps $(ENC_STEPS) --warmup $(ENC_WARMUP) --lr $(ENC_LR)
+		--seq $(ENC_SEQ) --batch $(ENC_BATCH) --steps $(ENC_STEPS) --warmup $(ENC_WARMUP) --lr $(ENC_LR) --min-lr $(ENC_MIN_LR) \
+		--eval-windows $(TRAIN_EVAL_WINDOWS)
 	@echo "== pretraining the decoder (hours; Ctrl-C saves a checkpoint, make models resumes)"
 	$(NICE) ./bin/textlab pretrain --kind decoder --corpus build/corpus --tokenizer build/tokenizers/tokenizer.bin \
 		--out $(CHECKPOINTS)/decoder --dim $(DEC_DIM) --layers $(DEC_LAYERS) --heads $(DEC_HEADS) --kv-heads $(DEC_KV_HEADS) \
-		--hidden $(DEC_HIDDEN) --seq $(DEC_SEQ) --batch $(DEC_BATCH) --steps $(DEC_STEPS) --warmup $(DEC_WARMUP) --lr $(DEC_LR)
+		--hidden $(DEC_HIDDEN) --seq $(DEC_SEQ) --batch $(DEC_BATCH) --steps $(DEC_STEPS) --warmup $(DEC_WARMUP) --lr $(DEC_LR) \
+		--min-lr $(DEC_MIN_LR) --eval-windows $(TRAIN_EVAL_WINDOWS)
 	@echo "== exporting int8 models with their cards into $(MODELS)/"
 	$(NICE) ./bin/textlab export --checkpoint $(CHECKPOINTS)/encoder --tokenizer build/tokenizers/vocab.txt --corpus build/corpus \
 		--format textlab --out $(MODELS)/textlab-encoder --card --name textlab-encoder --eval-windows $(EVAL_WINDOWS) > /dev/null
