@@ -81,50 +81,42 @@ func (tb *tab) classicTrain(want string) {
 	}
 }
 
-// sotuAccuracy is what core/pipeline computes for TF-IDF + logistic
-// regression on the SOTU sample, hold-out 80:20 (stratified), seed 42,
-// with the columns the Data page guesses.
-func sotuAccuracy(t *testing.T) float64 {
+// sotuRun is what core/pipeline computes for TF-IDF + logistic regression
+// on the SOTU sample with the columns the Data page guesses (president as
+// the group column), seed 42: eval says the split (set its Group to
+// "president" for the page's default, grouped split).
+func sotuRun(t *testing.T, eval pipeline.EvalConfig) *pipeline.Result {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "static", "data", "sotu-party.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, _, err := dataset.Read(context.Background(), raw, dataset.Options{Name: "sotu-party.csv"})
+	tbl, rep, err := dataset.Read(context.Background(), raw, dataset.Options{Name: "sotu-party.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]int{}
-	var d pipeline.Data
-	for _, ex := range tbl.Examples {
-		if _, ok := names[ex.Label]; !ok {
-			names[ex.Label] = 0
-			d.LabelNames = append(d.LabelNames, ex.Label)
-		}
+	if rep.Chosen.Group != "president" {
+		t.Fatalf("the Data page's guess for the group column: %q, want president", rep.Chosen.Group)
 	}
-	// The engine sorts the labels (byte order), as scikit-learn does.
-	for i := 1; i < len(d.LabelNames); i++ {
-		for j := i; j > 0 && d.LabelNames[j] < d.LabelNames[j-1]; j-- {
-			d.LabelNames[j], d.LabelNames[j-1] = d.LabelNames[j-1], d.LabelNames[j]
-		}
-	}
-	for i, l := range d.LabelNames {
-		names[l] = i
-	}
-	for _, ex := range tbl.Examples {
-		d.Texts = append(d.Texts, ex.Text)
-		d.Labels = append(d.Labels, names[ex.Label])
-	}
+	// FromExamples sorts the labels (byte order), as the engine does.
+	d := pipeline.FromExamples("sotu-party.csv", tbl.Examples)
 	res, err := pipeline.Run(context.Background(), d, pipeline.Config{
 		Features: pipeline.FeatureConfig{Kind: pipeline.FeaturesTfidf},
 		Model:    pipeline.ModelConfig{Kind: pipeline.ModelLogreg, C: 1},
-		Eval:     pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2},
+		Eval:     eval,
 		Seed:     42,
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Report.Accuracy
+	return res
+}
+
+// sotuAccuracy is the accuracy of the page's default run on the SOTU
+// sample: hold-out 80:20 (stratified), presidents kept together, seed 42.
+func sotuAccuracy(t *testing.T) float64 {
+	t.Helper()
+	return sotuRun(t, pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2, Group: "president"}).Report.Accuracy
 }
 
 func TestClassicJourney(t *testing.T) {
@@ -263,9 +255,13 @@ func TestClassicJourney(t *testing.T) {
 	if calls := tb.engineCalls(); calls != "board.add,board.render" {
 		t.Errorf("engine calls for a run added with board.add: %s", calls)
 	}
-	methods := tb.evalString(`[...document.querySelectorAll("#classic-board tbody tr")].map(r => r.dataset.page).join(",")`)
-	if !strings.HasSuffix(methods, "dictionary") || strings.Count(methods, "classic") != 3 {
-		t.Errorf("board rows by page: %s (want 3 classic runs, the dictionary run last by macro-F1)", methods)
+	methods := tb.evalString(`[...document.querySelectorAll("#classic-board tr.board-run")].map(r => r.dataset.page).join(",")`)
+	if strings.Count(methods, "dictionary") != 1 || strings.Count(methods, "classic") != 3 {
+		t.Errorf("board rows by page: %s (want 3 classic runs and the dictionary run)", methods)
+	}
+	// The dictionary run, evaluated on all texts, is a design of its own.
+	if got := tb.evalString(`[...document.querySelectorAll('#classic-board tbody[data-design="all 4000 texts"] tr.board-run')].map(r => r.dataset.page + " " + r.dataset.rank).join(",")`); got != "dictionary 1" {
+		t.Errorf("design \"all 4000 texts\" holds %q", got)
 	}
 	tb.eval(`import("./static/store.js").then(s => s.addRun({page: "dictionary", dataset: "sotu-party.csv", split: "all 4000 texts", method: "AFINN", settings: {kind: "sum"}, seed: null, metrics: {accuracy: 0.5, macro_f1: 0.02, weighted_f1: 0.4}})).then(() => true)`)
 	tb.waitFor(`document.querySelector("#classic-board .board").dataset.runs === "5"`)
@@ -477,5 +473,159 @@ func TestClassicTestFile(t *testing.T) {
 	}
 	if !strings.Contains(tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`), "republican.csv") {
 		t.Errorf("the previous results were replaced by a failed run")
+	}
+}
+
+// TestClassicGrouped: the SOTU sample has a group column (president), so
+// the page's default run keeps each president's passages on one side of
+// the split and says so; switched off, the split and the numbers change.
+// Both give core/pipeline's numbers for the same split.
+func TestClassicGrouped(t *testing.T) {
+	grouped := sotuRun(t, pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2, Group: "president"})
+	random := sotuRun(t, pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2})
+	t.Logf("core/pipeline: grouped accuracy %.4f macro-F1 %.4f on %d passages; random %.4f and %.4f on %d",
+		grouped.Report.Accuracy, grouped.Report.Macro.F1, len(grouped.Test), random.Report.Accuracy, random.Report.Macro.F1, len(random.Test))
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 800}, {"mobile", 390, 844}} {
+		t.Run(size.name, func(t *testing.T) {
+			tb, _ := openClassicWithSOTU(t, size.width, size.height)
+			// The form as it loads: the group box is shown and ticked.
+			tb.waitFor(`!document.getElementById("classic-group").hidden`)
+			if !tb.eval(`document.getElementById("classic-group-on").checked`).(bool) {
+				t.Fatal("the group box is not ticked by default")
+			}
+			note := tb.evalString(`document.getElementById("classic-group-note").textContent`)
+			if !strings.HasPrefix(note, "Texts with the same president stay together: ") {
+				t.Errorf("group note %q", note)
+			}
+			if s := tb.evalString(`document.getElementById("classic-settings").textContent`); !strings.Contains(s, "hold-out 20% stratified grouped by president") || !strings.Contains(s, "tfidf") || !strings.Contains(s, "seed 42") {
+				t.Errorf("settings line of the default form: %q", s)
+			}
+
+			// The default run: grouped, and it says so.
+			tb.classicTrain("done")
+			check := func(res *pipeline.Result, grouped bool) {
+				t.Helper()
+				what := tb.evalString(`document.querySelector("#classic-result .classic-run-what").textContent`)
+				if strings.Contains(what, "grouped by president") != grouped {
+					t.Errorf("evaluation line %q (grouped: %v)", what, grouped)
+				}
+				sentence := tb.evalString(`document.querySelector("#classic-result .classic-group-result")?.textContent.trim() ?? ""`)
+				want := map[bool]string{true: "Texts with the same president stay together: each president's texts are all in training or all in test", false: "Grouping is off: texts with the same president can land in both training and test"}[grouped]
+				if !strings.HasPrefix(sentence, want) {
+					t.Errorf("result sentence %q, want %q…", sentence, want)
+				}
+				if got, w := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`), fmt.Sprintf("%.6f", res.Report.Accuracy); got != w {
+					t.Errorf("accuracy %s, core/pipeline says %s", got, w)
+				}
+				if n := tb.evalString(`document.querySelector("#classic-result .classic-report tfoot td:last-child").textContent`); n != fmt.Sprint(len(res.Test)) {
+					t.Errorf("%s test passages, core/pipeline tests %d", n, len(res.Test))
+				}
+			}
+			check(grouped, true)
+			if g := tb.evalString(`document.querySelector("#classic-result .classic-group-result").dataset.groups`); g != "22" {
+				t.Errorf("%s groups, want 22 presidents", g)
+			}
+			if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > float64(size.width) {
+				t.Errorf("page is %v px wide on a %d px screen", w, size.width)
+			}
+			tb.eval(`document.getElementById("classic-form").scrollIntoView(); true`)
+			tb.screenshot(size.name + "-classic-grouped")
+			if size.name == "mobile" {
+				return
+			}
+
+			// Switched off: the note says so, and the numbers are those of
+			// a split that ignores the presidents.
+			tb.classicSet(map[string]string{"group": "false"})
+			tb.waitFor(`document.querySelector('#classic-group-note [data-grouped="false"]') !== null`)
+			if s := tb.evalString(`document.getElementById("classic-settings").textContent`); strings.Contains(s, "grouped") {
+				t.Errorf("settings line with grouping off: %q", s)
+			}
+			tb.classicTrain("done")
+			check(random, false)
+			if grouped.Report.Accuracy == random.Report.Accuracy {
+				t.Errorf("grouped and random splits give the same accuracy %v", random.Report.Accuracy)
+			}
+			// The board keeps both, in two designs.
+			designs := tb.evalString(`[...document.querySelectorAll("#classic-board tbody")].map(b => b.dataset.design).join("|")`)
+			if designs != "hold-out 80:20, stratified|hold-out 80:20, stratified, grouped by president" {
+				t.Errorf("board designs %q", designs)
+			}
+			tb.screenshot(size.name + "-classic-ungrouped")
+
+			// Loading another data set ticks the box again.
+			tb.eval(`location.hash = "#data"`)
+			tb.click(`#data [data-sample="brown-genre.csv"]`)
+			tb.waitFor(`document.getElementById("data").dataset.loaded === "brown-genre.csv"`)
+			tb.eval(`location.hash = "#classic"`)
+			tb.waitFor(`document.getElementById("classic-group-note").textContent.startsWith("Texts with the same document stay together")`)
+			if !tb.eval(`document.getElementById("classic-group-on").checked`).(bool) {
+				t.Error("the group box stays unticked for another data set")
+			}
+		})
+	}
+}
+
+// TestClassicUnseenLabels: a separate test file with labels the training
+// data lacks is scored, its rows listed by file line, as errors or left
+// out as the student chooses.
+func TestClassicUnseenLabels(t *testing.T) {
+	tb, _ := openClassicWithSOTU(t, 1280, 800)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "unseen.csv")
+	os.WriteFile(file, []byte("text,label\n"+
+		"We must cut taxes and free enterprise from government.,Republican\n"+
+		"The Whig party stands for a national bank.,Whig\n"+
+		"The government must help working families and the unemployed.,Democratic\n"+
+		"Free silver for the farmers of the plains.,Populist\n"+
+		"Our defense must be strong and our budget balanced.,Republican\n"), 0o644)
+	tb.classicSet(map[string]string{"eval": "testset", "features": "tfidf", "model": "logreg", "seed": "42"})
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#classic-test-file"), []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.getElementById("classic-test-name").textContent.includes("unseen.csv")`)
+	if tb.eval(`document.querySelector(".classic-unseen").closest("[data-eval]").hidden`).(bool) {
+		t.Fatal("the choice for unseen labels is hidden for a test file")
+	}
+	tests := []struct {
+		unseen, excluded, report, docs string
+	}{
+		{"errors", "false", "2 test rows have labels the training data lacks (Populist, Whig). They count as errors: the model cannot predict a label it never saw.", "5"},
+		{"exclude", "true", "2 test rows have labels the training data lacks (Populist, Whig). They are left out of the scores.", "3"},
+	}
+	for _, tc := range tests {
+		tb.classicSet(map[string]string{"unseen": tc.unseen})
+		tb.classicTrain("done")
+		rep := `document.querySelector("#classic-result .classic-unseen-report")`
+		if got := tb.evalString(rep + `?.dataset.excluded ?? "none"`); got != tc.excluded {
+			t.Errorf("%s: excluded %q, want %q", tc.unseen, got, tc.excluded)
+		}
+		if got := tb.evalString(rep + `.querySelector("p").textContent`); got != tc.report {
+			t.Errorf("%s: report %q, want %q", tc.unseen, got, tc.report)
+		}
+		if got := tb.evalString(rep + `.querySelector("[data-unseen-lines]").textContent`); got != "Lines 3, 5 of the test file." {
+			t.Errorf("%s: lines %q", tc.unseen, got)
+		}
+		if n := tb.evalString(`document.querySelector("#classic-result .classic-report tfoot td:last-child").textContent`); n != tc.docs {
+			t.Errorf("%s: %s test documents, want %s", tc.unseen, n, tc.docs)
+		}
+		if tc.unseen == "errors" {
+			// The misclassified list names them by line too.
+			tb.click("#classic-show-mis")
+			tb.waitFor(`document.querySelector("#classic-mis .classic-mis") !== null`)
+			labels := tb.evalString(`[...document.querySelectorAll("#classic-mis .classic-doc-labels")].map(e => e.textContent.trim()).join("|")`)
+			if !strings.Contains(labels, "line 3: true Whig") || !strings.Contains(labels, "line 5: true Populist") {
+				t.Errorf("misclassified: %q", labels)
+			}
+			tb.screenshot("desktop-classic-unseen")
+		}
+	}
+	// Both runs are on the same split (the same training data and test
+	// file), ranked against each other.
+	if got := tb.evalString(`[...document.querySelectorAll('#classic-board tbody[data-design="separate test file unseen.csv"] tr.board-run')].map(r => r.dataset.rank).join(",")`); got != "1,2" {
+		t.Errorf("board ranks for the test file: %q", got)
 	}
 }

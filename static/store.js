@@ -47,17 +47,22 @@ export function del(key) {
 
 const RUNS = "board.runs";
 
-/** addRun appends a run to the stored results board. A run is a plain
- * object: {page, dataset, split, method, settings: {…}, seed, metrics:
- * {accuracy, macro_f1, weighted_f1, …}, id, time}. A run the engine put on
- * its board (board.add, or a page's result) carries the engine's id and
- * time and is kept as it is; a run without an id gets one here. Pages
- * listen for "textlab:board" events, whose detail is {run, engine}: engine
- * is true when the run came from the engine (it had an id). */
+/** addRun puts a run on the stored results board. A run is a plain
+ * object: {page, dataset, data_sum, split, method, settings: {…}, seed,
+ * metrics: {accuracy, macro_f1, weighted_f1, …}, id, time}. A run the
+ * engine put on its board (board.add, or a page's result) carries the
+ * engine's id and time and is kept as it is, in the place of the stored
+ * run with the same id (the engine gives a run with the identity of one on
+ * the board that one's id: the same settings on the same data update their
+ * row); a run without an id gets one here and is appended. Pages listen
+ * for "textlab:board" events, whose detail is {run, engine}: engine is true
+ * when the run came from the engine (it had an id). */
 export async function addRun(run) {
   const runs = (await get(RUNS)) ?? [];
   const kept = { ...run, id: run.id || crypto.randomUUID(), time: run.time || new Date().toISOString() };
-  runs.push(kept);
+  const at = run.id ? runs.findIndex((r) => r.id === run.id) : -1;
+  if (at >= 0) runs[at] = kept;
+  else runs.push(kept);
   await set(RUNS, runs);
   document.dispatchEvent(new CustomEvent("textlab:board", { detail: { run: kept, engine: Boolean(run.id) } }));
   return runs;
@@ -66,6 +71,14 @@ export async function addRun(run) {
 /** listRuns returns every run on the board, oldest first. */
 export async function listRuns() {
   return (await get(RUNS)) ?? [];
+}
+
+/** deleteRun removes the run with the given id from the stored board; the
+ * "textlab:board" event's detail is {deleted: id}. */
+export async function deleteRun(id) {
+  const runs = (await get(RUNS)) ?? [];
+  await set(RUNS, runs.filter((r) => r.id !== id));
+  document.dispatchEvent(new CustomEvent("textlab:board", { detail: { deleted: id } }));
 }
 
 /** clearRuns empties the stored board; the "textlab:board" event's detail

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -47,6 +48,17 @@ type trainJSON struct {
 	// NoKnownWord counts the documents without a word that has a vector
 	// (embed features only; their features are zero).
 	NoKnownWord *int `json:"no_known_word,omitempty"`
+	// Group is the group column of a grouped split (--group), Groups the
+	// number of groups kept together and Ungrouped the documents with an
+	// empty group, each a group of its own.
+	Group     string `json:"group,omitempty"`
+	Groups    int    `json:"groups,omitempty"`
+	Ungrouped int    `json:"ungrouped,omitempty"`
+	// Unseen lists the --test file's rows whose label the training data
+	// lacks (file lines), and UnseenAs what they count as ("errors" or
+	// "exclude").
+	Unseen   []pipeline.UnseenDoc `json:"unseen,omitempty"`
+	UnseenAs string               `json:"unseen_as,omitempty"`
 }
 
 type trainClass struct {
@@ -90,6 +102,8 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	hidden := fs.Int("hidden", 0, "mlp: hidden units (default 100)")
 	seed := fs.Uint64("seed", 42, "seed of the split (the browser's split with the same seed is the same)")
 	noStratify := fs.Bool("no-stratify", false, "split without keeping each class's share")
+	group := fs.String("group", "", "keep the rows with the same value in this `column` (a president, an author) on one side of every split: the score then says how the model does on groups it never saw (the Classic ML page does so by default when the data has a group column)")
+	unseen := fs.String("unseen", pipeline.UnseenErrors, "rows of the --test file whose label the training data lacks: count them as errors, or exclude them from the scores (both are listed)")
 	savePath := fs.String("save", "", "save the trained model to this JSON `file` (for textlab predict)")
 	top := fs.Int("top", 10, "show the `N` features with the highest weight per class (linear models)")
 	asJSON := fs.Bool("json", false, "print one JSON object: accuracy, macro_f1, weighted_f1, per_class, confusion, fit_seconds, mean/std (folds), settings, zero_division")
@@ -103,6 +117,12 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if n := btoi(set["test"]) + btoi(set["test-size"]) + btoi(set["folds"]); n > 1 {
 		return fmt.Errorf("%w: use only one of --test, --test-size and --folds", errUsage)
+	}
+	if *group != "" && set["test"] {
+		return fmt.Errorf("%w: --group keeps groups apart in --test-size and --folds splits; a separate --test file is apart already", errUsage)
+	}
+	if set["unseen"] && !set["test"] {
+		return fmt.Errorf("%w: --unseen applies to a separate --test file only", errUsage)
 	}
 
 	cfg := pipeline.Config{Seed: *seed}
@@ -130,6 +150,8 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	cfg.Model = pipeline.ModelConfig{Kind: *model, C: *c, Alpha: *alpha, Trees: *trees, MaxDepth: *maxDepth, Hidden: *hidden}
 	cfg.Eval.NoStratify = *noStratify
+	cfg.Eval.Group = *group
+	cfg.Eval.Unseen = *unseen
 	switch {
 	case set["folds"]:
 		cfg.Eval.Kind, cfg.Eval.Folds = pipeline.EvalKFold, *folds
@@ -141,6 +163,10 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := settingsError(cfg.Validate()); err != nil {
 		return err
 	}
+	if cfg.UnusualTestShare() {
+		fmt.Fprintf(stderr, "note: a test share of %g is outside %g to %g: %s\n", cfg.Eval.TestFraction, pipeline.MinUsualTestFraction, pipeline.MaxUsualTestFraction,
+			map[bool]string{true: "few documents are left to test on, and a handful of them can swing the score", false: "few documents are left to train on, so the model is weaker than the data allows"}[cfg.Eval.TestFraction < pipeline.MinUsualTestFraction])
+	}
 	if *features == pipeline.FeaturesEmbed {
 		cfg.Features.Vectors, err = readVectors(*vectorsPath, "--features embed")
 		if err != nil {
@@ -149,10 +175,13 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 
 	ctx := context.Background()
-	cols := dataset.Columns{Text: *textCol, Label: *labelCol}
+	cols := dataset.Columns{Text: *textCol, Label: *labelCol, Group: *group}
 	d, chosen, err := readLabeled(*dataPath, cols, stderr)
 	if err != nil {
 		return err
+	}
+	if *group == "" && !set["test"] && chosen.Group != "" {
+		fmt.Fprintf(stderr, "note: column %q looks like a group column; with --group %s its rows stay on one side of every split, as on the Classic ML page\n", chosen.Group, chosen.Group)
 	}
 	if set["test"] {
 		raw, err := readInput(*testPath)
@@ -186,6 +215,9 @@ func runTrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	out := trainOutput(res, len(d.Texts), *top)
 	out.Saved = *savePath
+	if res.Config.Eval.Kind == pipeline.EvalTestset {
+		out.Unseen, out.UnseenAs = res.Unseen, res.Config.Eval.Unseen
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -210,6 +242,7 @@ var trainFlags = map[string]string{
 	pipeline.FieldHidden:       "--hidden",
 	pipeline.FieldTestFraction: "--test-size",
 	pipeline.FieldFolds:        "--folds",
+	pipeline.FieldUnseen:       "--unseen",
 }
 
 // settingsError turns an error of pipeline.Config.Validate into a usage
@@ -242,6 +275,9 @@ func readInput(path string) ([]byte, error) {
 
 // readLabeled reads a labeled file into pipeline data with sorted label
 // names (scikit-learn's class order), and reports unusable rows on stderr.
+// The columns it returns are those used, with the group column the file
+// seems to have when cols names none (Data.Groups then holds its values,
+// but nothing groups by them unless asked).
 func readLabeled(path string, cols dataset.Columns, stderr io.Writer) (pipeline.Data, dataset.Columns, error) {
 	raw, err := readInput(path)
 	if err != nil {
@@ -252,7 +288,13 @@ func readLabeled(path string, cols dataset.Columns, stderr io.Writer) (pipeline.
 		return pipeline.Data{}, cols, fmt.Errorf("%s: %w", path, err)
 	}
 	reportSkipped(stderr, path, rep.Problems)
-	return pipeline.FromExamples(path, tab.Examples), rep.Chosen, nil
+	chosen := rep.Chosen
+	if chosen.Group == "" {
+		if g := dataset.Guess(tab).Group; g != chosen.Text && g != chosen.Label {
+			chosen.Group = g
+		}
+	}
+	return pipeline.FromExamples(path, tab.Examples), chosen, nil
 }
 
 // reportSkipped lists the unusable rows of a file on stderr (the first
@@ -301,6 +343,9 @@ func trainOutput(res *pipeline.Result, docs, top int) trainJSON {
 		n := res.NoKnownWord
 		out.NoKnownWord = &n
 	}
+	if res.Groups > 0 {
+		out.Group, out.Groups, out.Ungrouped = res.Config.Eval.Group, res.Groups, res.Ungrouped
+	}
 	if len(res.Folds) > 0 {
 		mean, std := res.Mean, res.Std
 		out.Mean, out.Std = &mean, &std
@@ -335,6 +380,16 @@ func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
 		fmt.Fprintf(w, "%d training documents, %d test documents (separate file)\n", out.Documents, out.TestDocs)
 	default:
 		fmt.Fprintf(w, "%d documents: %d for training, %d held out for testing\n", out.Documents, out.Documents-out.TestDocs, out.TestDocs)
+	}
+	if out.Groups > 0 {
+		fmt.Fprintf(w, "grouped by %s: the %d groups each stay on one side of every split", out.Group, out.Groups)
+		if out.Ungrouped > 0 {
+			fmt.Fprintf(w, " (%d documents have no %s: each is a group of its own)", out.Ungrouped, out.Group)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(out.Unseen) > 0 {
+		fmt.Fprintf(w, "%s\n", unseenLine(out.Unseen, out.UnseenAs))
 	}
 	if out.NoKnownWord != nil {
 		fmt.Fprintf(w, "%d documents have no word with a vector (their features are all zero)\n", *out.NoKnownWord)
@@ -388,6 +443,29 @@ func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
 		fmt.Fprintf(w, "\nmodel saved to %s\n", out.Saved)
 	}
 	return nil
+}
+
+// unseenLine says which test rows have a label the training data lacks
+// (their file lines, the first ten) and what they count as.
+func unseenLine(unseen []pipeline.UnseenDoc, as string) string {
+	var labels, lines []string
+	for i, u := range unseen {
+		if !slices.Contains(labels, strconv.Quote(u.Label)) {
+			labels = append(labels, strconv.Quote(u.Label))
+		}
+		if i < 10 {
+			lines = append(lines, strconv.Itoa(u.Line))
+		}
+	}
+	if len(unseen) > 10 {
+		lines = append(lines, fmt.Sprintf("and %d more", len(unseen)-10))
+	}
+	slices.Sort(labels)
+	what := "counted as errors"
+	if as == pipeline.UnseenExclude {
+		what = "left out of the scores"
+	}
+	return fmt.Sprintf("%d test rows have a label the training data lacks (%s), %s: lines %s", len(unseen), strings.Join(labels, ", "), what, strings.Join(lines, ", "))
 }
 
 // parseRange parses "1,2" (or "2") into an n-gram range; its bounds are

@@ -13,7 +13,7 @@ var (
 	textNames  = []string{"text", "content", "body", "message", "sentence", "document", "passage", "review", "tweet", "comment", "abstract"}
 	labelNames = []string{"label", "class", "category", "sentiment", "party", "target", "stance", "topic", "code", "tag", "y"}
 	idNames    = []string{"id", "doc_id", "docid", "row_id", "uid", "key"}
-	groupNames = []string{"group", "speaker", "author", "user", "source", "president", "document_id"}
+	groupNames = []string{"group", "speaker", "author", "user", "source", "president", "document_id", "document"}
 )
 
 // columnStats describes one column over the first guessRows rows.
@@ -30,7 +30,8 @@ type columnStats struct {
 // else the one with the fewest distinct values (at least two) among short
 // columns; the id is a column named "id" (or similar) or else one whose
 // short values are all distinct; the group is a column named "group",
-// "speaker", "author", "president", ... Empty fields mean no proposal.
+// "speaker", "author", "president", "document" (when it is not the text),
+// ... Empty fields mean no proposal.
 func Guess(t *Table) Columns {
 	return guess(t, Columns{})
 }

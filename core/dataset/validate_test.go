@@ -193,6 +193,10 @@ func TestGuess(t *testing.T) {
 		{"named", "id,party,speech,president\n1,D,a long speech here,X\n2,R,another long speech,Y\n",
 			Columns{Text: "speech", Label: "party", ID: "id", Group: "president"}},
 		{"by name, any case", "Category,Text\nx,hello\ny,bye\n", Columns{Text: "Text", Label: "Category"}},
+		// brown-genre.csv: document is the Brown file id, the group.
+		{"document as group", "id,text,label,genre,document\n1,a passage of press text,press,news,ca01\n2,a passage of fiction,fiction,romance,cp01\n",
+			Columns{Text: "text", Label: "label", ID: "id", Group: "document"}},
+		{"document as text", "document,label\na whole document here,x\nanother document,y\n", Columns{Text: "document", Label: "label"}},
 		{"by shape", "a,b,c\n1,this is the longest cell by far,x\n2,another rather long cell here,y\n3,and a third long one to be sure,x\n4,yet one more long text cell,y\n",
 			Columns{Text: "b", Label: "c", ID: "a"}},
 	}

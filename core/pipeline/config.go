@@ -32,6 +32,18 @@ const (
 	EvalTestset = "testset" // train on all data, test on Data.Test
 )
 
+// What a separate test set's documents whose label the training data lacks
+// count as (EvalConfig.Unseen).
+const (
+	// UnseenErrors scores them as misclassified: their labels become
+	// classes of their own after the training classes (Result.LabelNames),
+	// which no prediction can match, as scikit-learn's metrics treat a
+	// true label the model never predicts.
+	UnseenErrors = "errors"
+	// UnseenExclude leaves them out of the predictions and the scores.
+	UnseenExclude = "exclude"
+)
+
 // Defaults of the zero configuration.
 const (
 	DefaultTestFraction = 0.2
@@ -95,11 +107,27 @@ type EvalConfig struct {
 	// NoStratify splits without keeping each class's share in every part.
 	// Default: stratified.
 	NoStratify bool `json:"no_stratify,omitempty"`
+	// Group names the group column (for example "president"). When it is
+	// not empty, hold-out and k-fold keep all documents of a group
+	// (Data.Groups) on one side of every split: split.GroupHoldOut (a test
+	// share of documents as close as whole groups allow) and
+	// split.GroupKFold (scikit-learn's StratifiedGroupKFold, or GroupKFold
+	// with NoStratify; it does not shuffle, so Seed does not change its
+	// folds). Group values are compared with surrounding spaces trimmed; a
+	// document whose group is empty is a group of its own, since nothing
+	// says it belongs with another (Result.Ungrouped counts them). A
+	// separate test set is apart already and ignores Group. Default "":
+	// documents are split one by one.
+	Group string `json:"group,omitempty"`
+	// Unseen says what the documents of a separate test set whose label the
+	// training data lacks count as: UnseenErrors or UnseenExclude (both
+	// list them in Result.Unseen). Empty means UnseenErrors.
+	Unseen string `json:"unseen,omitempty"`
 }
 
 // Config is one complete experiment. The zero Config is term counts,
-// logistic regression with C=1 and a stratified 8:2 hold-out split with
-// seed 0.
+// logistic regression with C=1 and a stratified 8:2 hold-out split of
+// single documents (no groups) with seed 0.
 type Config struct {
 	Features FeatureConfig `json:"features"`
 	Model    ModelConfig   `json:"model"`
@@ -146,13 +174,17 @@ func (cfg Config) withDefaults() (Config, error) {
 	if e.Folds == 0 {
 		e.Folds = DefaultFolds
 	}
+	if e.Unseen == "" {
+		e.Unseen = UnseenErrors
+	}
 	return cfg, nil
 }
 
 // Describe returns one line naming every setting of cfg that applies to its
 // kinds, defaults filled in, for the results board: for example
 // "tfidf (ngram 1-1, min_df 1, max_df 1.0, all features, no stop words,
-// lowercase, norm l2) | logreg C=1 | hold-out 20% stratified | seed 42".
+// lowercase, norm l2) | logreg C=1 | hold-out 20% stratified grouped by
+// president | seed 42".
 // An invalid cfg is described as given, with "(invalid: ...)" appended.
 func Describe(cfg Config) string {
 	full, err := cfg.withDefaults()
@@ -229,13 +261,21 @@ func Describe(cfg Config) string {
 	if e.NoStratify {
 		strat = "not stratified"
 	}
+	grouped := ""
+	if e.Group != "" {
+		grouped = " grouped by " + e.Group
+	}
 	switch e.Kind {
 	case EvalHoldout:
-		parts = append(parts, fmt.Sprintf("hold-out %g%% %s", e.TestFraction*100, strat))
+		parts = append(parts, fmt.Sprintf("hold-out %g%% %s%s", e.TestFraction*100, strat, grouped))
 	case EvalKFold:
-		parts = append(parts, fmt.Sprintf("%d-fold CV %s", e.Folds, strat))
+		parts = append(parts, fmt.Sprintf("%d-fold CV %s%s", e.Folds, strat, grouped))
 	case EvalTestset:
-		parts = append(parts, "separate test set")
+		if e.Unseen == UnseenExclude {
+			parts = append(parts, "separate test set, unseen labels left out")
+		} else {
+			parts = append(parts, "separate test set, unseen labels as errors")
+		}
 	default:
 		parts = append(parts, e.Kind)
 	}

@@ -43,13 +43,13 @@ func WritePredictionsCSV(w io.Writer, ids, texts []string, preds []Prediction, l
 		}
 		row[0] = strconv.Itoa(p.Index)
 		if ids != nil {
-			row[0] = escapeCell(ids[i])
+			row[0] = EscapeCell(ids[i])
 		}
 		row[1] = ""
 		if texts != nil {
-			row[1] = escapeCell(texts[i])
+			row[1] = EscapeCell(texts[i])
 		}
-		row[2] = escapeCell(labelNames[p.Pred])
+		row[2] = EscapeCell(labelNames[p.Pred])
 		for c, v := range p.Probs {
 			row[3+c] = strconv.FormatFloat(v, 'g', -1, 64)
 		}
@@ -61,9 +61,12 @@ func WritePredictionsCSV(w io.Writer, ids, texts []string, preds []Prediction, l
 	return cw.Error()
 }
 
-// escapeCell prefixes a cell that a spreadsheet would read as a formula
-// with a single quote (OWASP's advice against CSV injection).
-func escapeCell(s string) string {
+// EscapeCell prefixes a cell that a spreadsheet would read as a formula
+// (one that starts with =, +, -, @, a tab or a carriage return) with a
+// single quote, OWASP's advice against CSV injection. Every CSV that
+// Textlab offers for download escapes the cells that come from the user
+// with it.
+func EscapeCell(s string) string {
 	if s == "" {
 		return s
 	}

@@ -31,3 +31,38 @@ func TestFromExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestChecksum(t *testing.T) {
+	base := Data{Name: "a.csv", Texts: []string{"x y", "z"}, Labels: []int{0, 1}, LabelNames: []string{"neg", "pos"}}
+	same := base
+	same.Name, same.Lines = "b.csv", []int{2, 3}
+	renumbered := Data{Texts: []string{"x y", "z"}, Labels: []int{1, 0}, LabelNames: []string{"pos", "neg"}}
+	relabeled := base
+	relabeled.Labels = []int{1, 1}
+	grouped := base
+	grouped.Groups = []string{"g1", "g2"}
+	shifted := Data{Texts: []string{"x", "y z"}, Labels: []int{0, 1}, LabelNames: []string{"neg", "pos"}}
+	withTest := base
+	withTest.Test = &Data{Texts: []string{"t"}, Labels: []int{0}, LabelNames: []string{"neg"}}
+	tests := []struct {
+		name string
+		d    Data
+		same bool
+	}{
+		{"other name and lines", same, true},
+		{"labels numbered otherwise", renumbered, true},
+		{"other labels", relabeled, false},
+		{"groups", grouped, false},
+		{"text boundaries moved", shifted, false},
+		{"a separate test set", withTest, false},
+	}
+	want := base.Checksum()
+	if len(want) != 64 {
+		t.Fatalf("checksum %q", want)
+	}
+	for _, tc := range tests {
+		if got := tc.d.Checksum(); (got == want) != tc.same {
+			t.Errorf("%s: checksum %s, base %s, want equal: %v", tc.name, got, want, tc.same)
+		}
+	}
+}

@@ -120,3 +120,40 @@ func ExampleReadTest() {
 	// [what a boring story so dull] [0 0] [2 4]
 	// skipped line 3: empty text
 }
+
+// ExampleEvalConfig_group evaluates TF-IDF + logistic regression on the
+// State of the Union sample twice: with passages split one by one, and
+// with each president's passages kept on one side (the group column the
+// Data page and the Classic ML page use by default). The grouped score is
+// lower: splitting one by one lets the model recognise presidents it saw
+// in training.
+func ExampleEvalConfig_group() {
+	raw, err := os.ReadFile("../../static/data/sotu-party.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cols := dataset.Columns{Text: "text", Label: "label", Group: "president"}
+	t, _, err := dataset.Read(context.Background(), raw, dataset.Options{Name: "sotu-party.csv", Columns: cols})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := pipeline.FromExamples("sotu-party.csv", t.Examples)
+	for _, group := range []string{"", "president"} {
+		cfg := pipeline.Config{
+			Features: pipeline.FeatureConfig{Kind: pipeline.FeaturesTfidf},
+			Eval:     pipeline.EvalConfig{Kind: pipeline.EvalHoldout, TestFraction: 0.2, Group: group},
+			Seed:     42,
+		}
+		res, err := pipeline.Run(context.Background(), d, cfg, nil)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s: %d test passages, accuracy %.3f, macro-F1 %.3f\n", pipeline.DescribeEval(res.Config, ""), len(res.Test), res.Report.Accuracy, res.Report.Macro.F1)
+	}
+	// Output:
+	// hold-out 80:20, stratified: 800 test passages, accuracy 0.740, macro-F1 0.721
+	// hold-out 80:20, stratified, grouped by president: 787 test passages, accuracy 0.689, macro-F1 0.610
+}

@@ -17,7 +17,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"textlab/core/metrics"
@@ -40,11 +43,40 @@ type Data struct {
 	// document. Their order is the order of the classes in the results
 	// (scikit-learn sorts them; so does `textlab train`).
 	LabelNames []string
+	// Groups holds each document's group (its value in the group column
+	// EvalConfig.Group names), one per text. It is needed only when
+	// EvalConfig.Group is set; nil otherwise.
+	Groups []string
+	// Lines holds each document's 1-based line in its file, so that
+	// messages about a document name its line; nil: messages count the
+	// documents from 1 ("document 3").
+	Lines []int
 	// Test is the separate test set of EvalConfig.Kind "testset". Its
 	// Labels index Test.LabelNames, which are matched to LabelNames by
-	// name (a test label the training data lacks is an error); when
-	// Test.LabelNames is nil, Test.Labels index LabelNames directly.
+	// name (a test label the training data lacks is handled as
+	// EvalConfig.Unseen says); when Test.LabelNames is nil, Test.Labels
+	// index LabelNames directly.
 	Test *Data
+}
+
+// where names document i of d for messages: "line 17" when d has lines,
+// else "document 3" (counted from 1).
+func (d Data) where(i int) string {
+	if i < len(d.Lines) && d.Lines[i] > 0 {
+		return fmt.Sprintf("line %d", d.Lines[i])
+	}
+	return fmt.Sprintf("document %d", i+1)
+}
+
+// UnseenDoc is a document of a separate test set whose label the training
+// data lacks.
+type UnseenDoc struct {
+	// Index is the document's position in the test set (Data.Test).
+	Index int `json:"index"`
+	// Line is its 1-based line in the test file (0 when not known).
+	Line int `json:"line,omitempty"`
+	// Label is its label.
+	Label string `json:"label"`
 }
 
 // Summary holds the headline metrics of one evaluation.
@@ -74,7 +106,11 @@ type Prediction struct {
 // Result is the outcome of Run.
 type Result struct {
 	// Config is the configuration used, defaults filled in.
-	Config     Config
+	Config Config
+	// LabelNames are the classes of the scores: the training data's (those
+	// of Model, in the same order), then, for a separate test set with
+	// EvalConfig.Unseen UnseenErrors, its labels the training data lacks,
+	// sorted.
 	LabelNames []string
 	// Report and Confusion (true classes in rows, predicted in columns,
 	// both in LabelNames order) score the test predictions: of the
@@ -103,6 +139,14 @@ type Result struct {
 	// Data, plus Data.Test for a separate test set) that hold no word
 	// with a vector: their features are all zero (embed.Features.Empty).
 	NoKnownWord int
+	// Groups counts the groups the split kept together and Ungrouped the
+	// documents with an empty group, each a group of its own (grouped
+	// hold-out and k-fold only; 0 otherwise).
+	Groups, Ungrouped int
+	// Unseen lists, in order, the separate test set's documents whose
+	// label the training data lacks: scored as errors or left out, as
+	// Config.Eval.Unseen says.
+	Unseen []UnseenDoc
 }
 
 // Run trains and evaluates one pipeline on d as cfg says. progress (may be
@@ -120,11 +164,17 @@ func Run(ctx context.Context, d Data, cfg Config, progress func(float64, string)
 		return nil, err
 	}
 	res := &Result{Config: full, LabelNames: append([]string(nil), d.LabelNames...)}
+	var groups []string
+	if full.Eval.Group != "" && full.Eval.Kind != EvalTestset {
+		if groups, err = res.groupsOf(d); err != nil {
+			return nil, err
+		}
+	}
 	switch full.Eval.Kind {
 	case EvalHoldout:
-		err = res.holdout(ctx, d, progress)
+		err = res.holdout(ctx, d, groups, progress)
 	case EvalKFold:
-		err = res.kfold(ctx, d, progress)
+		err = res.kfold(ctx, d, groups, progress)
 	case EvalTestset:
 		err = res.testset(ctx, d, progress)
 	}
@@ -174,7 +224,7 @@ func checkData(d Data, what string) error {
 	count := make([]int, n)
 	for i, y := range d.Labels {
 		if y < 0 || y >= n {
-			return fmt.Errorf("%s: document %d has label %d, outside [0, %d)", what, i, y, n)
+			return fmt.Errorf("%s: %s has label %d, outside [0, %d)", what, d.where(i), y, n)
 		}
 		count[y]++
 	}
@@ -201,8 +251,46 @@ func (r *Result) splitConfig() split.Config {
 	return split.Config{TestFraction: e.TestFraction, K: e.Folds, Seed: r.Config.Seed, NoStratify: e.NoStratify}
 }
 
-func (r *Result) holdout(ctx context.Context, d Data, progress func(float64, string)) error {
-	sp, err := split.HoldOut(splitLabels(d), r.splitConfig())
+// groupsOf returns the group of each document of d for core/split, an
+// empty group replaced by a name of its own, and counts the groups and the
+// documents without one.
+func (r *Result) groupsOf(d Data) ([]string, error) {
+	if len(d.Groups) != len(d.Texts) {
+		return nil, fmt.Errorf("%w: %d documents but %d values of the group column %q", split.ErrGroupsLength, len(d.Texts), len(d.Groups), r.Config.Eval.Group)
+	}
+	out := make([]string, len(d.Groups))
+	seen := map[string]bool{}
+	for i, g := range d.Groups {
+		out[i] = strings.TrimSpace(g)
+		seen[out[i]] = true
+	}
+	for i, g := range out {
+		if g != "" {
+			continue
+		}
+		// A name of its own that no real group has (core/dataset
+		// refuses files with NUL bytes; the loop makes sure anyway).
+		name := "\x00ungrouped " + strconv.Itoa(i)
+		for seen[name] {
+			name += "\x00"
+		}
+		out[i] = name
+		seen[name] = true
+		r.Ungrouped++
+	}
+	delete(seen, "")
+	r.Groups = len(seen)
+	return out, nil
+}
+
+func (r *Result) holdout(ctx context.Context, d Data, groups []string, progress func(float64, string)) error {
+	var sp split.Split
+	var err error
+	if groups != nil {
+		sp, err = split.GroupHoldOut(splitLabels(d), groups, r.splitConfig())
+	} else {
+		sp, err = split.HoldOut(splitLabels(d), r.splitConfig())
+	}
 	if err != nil {
 		return fmt.Errorf("hold-out split: %w", err)
 	}
@@ -224,7 +312,7 @@ func (r *Result) testset(ctx context.Context, d Data, progress func(float64, str
 	if d.Test == nil {
 		return errors.New("evaluation: kind testset needs a test set (Data.Test)")
 	}
-	test, err := mapTestLabels(*d.Test, d.LabelNames)
+	test, idx, err := r.mapTestLabels(*d.Test, d.LabelNames)
 	if err != nil {
 		return err
 	}
@@ -234,16 +322,18 @@ func (r *Result) testset(ctx context.Context, d Data, progress func(float64, str
 	}
 	r.FitSeconds, r.Model = secs, m
 	progress(0.9, "predicting the test set")
-	idx := make([]int, len(test.Texts))
-	for i := range idx {
-		idx[i] = i
-	}
 	r.Test, err = m.predictLabeled(ctx, test, idx)
 	return err
 }
 
-func (r *Result) kfold(ctx context.Context, d Data, progress func(float64, string)) error {
-	splits, err := split.KFold(splitLabels(d), r.splitConfig())
+func (r *Result) kfold(ctx context.Context, d Data, groups []string, progress func(float64, string)) error {
+	var splits []split.Split
+	var err error
+	if groups != nil {
+		splits, err = split.GroupKFold(splitLabels(d), groups, r.splitConfig())
+	} else {
+		splits, err = split.KFold(splitLabels(d), r.splitConfig())
+	}
 	if err != nil {
 		return fmt.Errorf("%d-fold split: %w", r.Config.Eval.Folds, err)
 	}
@@ -347,37 +437,67 @@ func missingClasses(d Data, names []string, where string) error {
 	return nil
 }
 
-// mapTestLabels returns test with its labels as indices into names.
-func mapTestLabels(test Data, names []string) (Data, error) {
+// mapTestLabels returns the test documents to score with their labels as
+// indices into r.LabelNames, and their positions in test. A label that
+// names lacks is listed in r.Unseen and, as r.Config.Eval.Unseen says,
+// added to r.LabelNames (after names, sorted) or left out with its
+// document.
+func (r *Result) mapTestLabels(test Data, names []string) (Data, []int, error) {
 	if len(test.Texts) != len(test.Labels) {
-		return test, fmt.Errorf("test set: %d texts but %d labels", len(test.Texts), len(test.Labels))
+		return test, nil, fmt.Errorf("test set: %d texts but %d labels", len(test.Texts), len(test.Labels))
 	}
 	if len(test.Texts) == 0 {
-		return test, errors.New("test set: no documents")
+		return test, nil, errors.New("test set: no documents")
 	}
-	out := Data{Name: test.Name, Texts: test.Texts, Labels: make([]int, len(test.Labels)), LabelNames: names}
 	index := make(map[string]int, len(names))
 	for c, name := range names {
 		index[name] = c
 	}
+	label := make([]string, len(test.Labels)) // each document's label name
+	var unseen []string
 	for i, y := range test.Labels {
-		if test.LabelNames == nil {
-			if y < 0 || y >= len(names) {
-				return test, fmt.Errorf("test set: document %d has label %d, outside [0, %d)", i, y, len(names))
+		known := test.LabelNames
+		if known == nil {
+			known = names
+		}
+		if y < 0 || y >= len(known) {
+			return test, nil, fmt.Errorf("test set: %s has label %d, outside [0, %d)", test.where(i), y, len(known))
+		}
+		label[i] = known[y]
+		if _, ok := index[label[i]]; !ok {
+			if !slices.Contains(unseen, label[i]) {
+				unseen = append(unseen, label[i])
 			}
-			out.Labels[i] = y
-			continue
+			doc := UnseenDoc{Index: i, Label: label[i]}
+			if i < len(test.Lines) {
+				doc.Line = test.Lines[i]
+			}
+			r.Unseen = append(r.Unseen, doc)
 		}
-		if y < 0 || y >= len(test.LabelNames) {
-			return test, fmt.Errorf("test set: document %d has label %d, outside [0, %d)", i, y, len(test.LabelNames))
-		}
-		c, ok := index[test.LabelNames[y]]
-		if !ok {
-			return test, fmt.Errorf("test set: document %d has label %q, which the training data lacks (it has %q)", i, test.LabelNames[y], names)
-		}
-		out.Labels[i] = c
 	}
-	return out, nil
+	exclude := r.Config.Eval.Unseen == UnseenExclude
+	if !exclude {
+		slices.Sort(unseen)
+		for _, l := range unseen {
+			index[l] = len(r.LabelNames)
+			r.LabelNames = append(r.LabelNames, l)
+		}
+	}
+	out := Data{Name: test.Name, LabelNames: r.LabelNames}
+	var idx []int
+	for i, l := range label {
+		c, ok := index[l]
+		if !ok {
+			continue // left out
+		}
+		out.Texts = append(out.Texts, test.Texts[i])
+		out.Labels = append(out.Labels, c)
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return test, nil, fmt.Errorf("test set: every document has a label the training data lacks (%q; it has %q), so none is left to score: count them as errors instead, or use a test file with the training data's labels", unseen, names)
+	}
+	return out, idx, nil
 }
 
 // fit trains a pipeline on d and returns it with the seconds it took.

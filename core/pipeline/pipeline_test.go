@@ -224,7 +224,14 @@ func TestRunErrors(t *testing.T) {
 	stop := Data{Texts: []string{"the and", "of the", "and of", "the of"}, Labels: []int{0, 0, 1, 1}, LabelNames: []string{"x", "y"}}
 	unique := Data{Texts: []string{"alpha beta", "gamma delta", "epsilon zeta", "eta theta"}, Labels: []int{0, 0, 1, 1}, LabelNames: []string{"x", "y"}}
 	badTest := good
-	badTest.Test = &Data{Texts: []string{"hello"}, Labels: []int{0}, LabelNames: []string{"unknown"}}
+	badTest.Test = &Data{Texts: []string{"hello"}, Labels: []int{0}, LabelNames: []string{"unknown"}, Lines: []int{7}}
+	noGroups := good
+	noGroups.Groups = []string{"a", "b"}
+	oneGroup := good
+	oneGroup.Groups = make([]string, len(good.Texts))
+	for i := range oneGroup.Groups {
+		oneGroup.Groups[i] = "same"
+	}
 	tests := []struct {
 		name string
 		data Data
@@ -239,7 +246,12 @@ func TestRunErrors(t *testing.T) {
 		{"class smaller than folds", rare, Config{Eval: EvalConfig{Kind: "kfold"}}, "rare"},
 		{"empty vocabulary after stop words", stop, Config{Features: FeatureConfig{Vectorize: vectorize.Config{StopWords: vectorize.EnglishStopWords}}, Eval: EvalConfig{TestFraction: 0.5}}, "empty vocabulary"},
 		{"empty vocabulary after min_df", unique, Config{Features: FeatureConfig{Vectorize: vectorize.Config{MinDF: vectorize.DocFreq{N: 2}}}, Eval: EvalConfig{TestFraction: 0.5}}, "no terms remain"},
-		{"test labels unknown", badTest, Config{Eval: EvalConfig{Kind: "testset"}}, `label "unknown", which the training data lacks`},
+		{"every test label unknown", badTest, Config{Eval: EvalConfig{Kind: "testset", Unseen: UnseenExclude}}, `every document has a label the training data lacks (["unknown"]`},
+		{"label out of range names the line", Data{Texts: []string{"aa", "bb"}, Labels: []int{0, 5}, LabelNames: []string{"x", "y"}, Lines: []int{2, 9}}, Config{}, "line 9 has label 5"},
+		{"groups missing", noGroups, Config{Eval: EvalConfig{Group: "author"}}, `60 documents but 2 values of the group column "author"`},
+		{"one group", oneGroup, Config{Eval: EvalConfig{Group: "author"}}, "needs at least 2 groups, and there is 1"},
+		{"fewer groups than folds", oneGroup, Config{Eval: EvalConfig{Kind: "kfold", Group: "author"}}, "needs at least 5 groups"},
+		{"unknown unseen choice", good, Config{Eval: EvalConfig{Kind: "testset", Unseen: "drop"}}, `eval.unseen must be errors or exclude, not "drop"`},
 		{"testset without test", good, Config{Eval: EvalConfig{Kind: "testset"}}, "needs a test set"},
 		{"unknown model", good, Config{Model: ModelConfig{Kind: "gpt"}}, `model.kind must be one of logreg, nb, svm, forest or mlp, not "gpt"`},
 		{"unknown features", good, Config{Features: FeatureConfig{Kind: "bag"}}, `features.kind must be one of counts, binary, tfidf or embed, not "bag"`},
@@ -473,7 +485,10 @@ func TestDescribe(t *testing.T) {
 		{Config{Features: FeatureConfig{Kind: "tfidf", SublinearTF: true, Vectorize: vectorize.Config{NgramMax: 2, MinDF: vectorize.DocFreq{N: 2}, MaxDF: vectorize.DocFreq{Fraction: 0.9}, MaxFeatures: 500, StopWords: vectorize.EnglishStopWords}},
 			Model: ModelConfig{Kind: "nb", Alpha: 0.1}, Eval: EvalConfig{Kind: "kfold", Folds: 10}, Seed: 42},
 			"tfidf (ngram 1-2, min_df 2, max_df 0.9, max 500 features, english stop words, lowercase, norm l2, sublinear tf) | nb alpha=0.1 | 10-fold CV stratified | seed 42"},
-		{Config{Model: ModelConfig{Kind: "forest", Trees: 50}, Eval: EvalConfig{Kind: "testset"}}, "| forest trees=50 max_depth=unlimited | separate test set |"},
+		{Config{Model: ModelConfig{Kind: "forest", Trees: 50}, Eval: EvalConfig{Kind: "testset"}}, "| forest trees=50 max_depth=unlimited | separate test set, unseen labels as errors |"},
+		{Config{Eval: EvalConfig{Kind: "testset", Unseen: UnseenExclude, Group: "ignored"}}, "| separate test set, unseen labels left out |"},
+		{Config{Eval: EvalConfig{Group: "president"}}, "| hold-out 20% stratified grouped by president |"},
+		{Config{Eval: EvalConfig{Kind: "kfold", Group: "document", NoStratify: true}}, "| 5-fold CV not stratified grouped by document |"},
 		{Config{Model: ModelConfig{Kind: "svm", C: 0.5}, Eval: EvalConfig{NoStratify: true, TestFraction: 0.3}}, "| svm C=0.5 | hold-out 30% not stratified |"},
 		{Config{Model: ModelConfig{Kind: "what"}}, "(invalid: model.kind must be one of logreg, nb, svm, forest or mlp, not \"what\")"},
 	}

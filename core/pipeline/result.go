@@ -68,7 +68,8 @@ func (r *Result) PredictedLabels() (predicted, gold []string) {
 
 // DescribeEval names the evaluation design of cfg for people, defaults
 // filled in: "hold-out 80:20, stratified", "5-fold cross-validation, not
-// stratified" or "separate test file NAME" (testName).
+// stratified, grouped by president" or "separate test file NAME"
+// (testName).
 func DescribeEval(cfg Config, testName string) string {
 	if full, err := cfg.withDefaults(); err == nil {
 		cfg = full
@@ -76,6 +77,9 @@ func DescribeEval(cfg Config, testName string) string {
 	strat := ", stratified"
 	if cfg.Eval.NoStratify {
 		strat = ", not stratified"
+	}
+	if cfg.Eval.Group != "" {
+		strat += ", grouped by " + cfg.Eval.Group
 	}
 	switch cfg.Eval.Kind {
 	case EvalKFold:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"textlab/core/dataset"
@@ -11,15 +12,23 @@ import (
 
 // TestFile is a separate labeled test file as ReadTest reads it.
 type TestFile struct {
-	// Data holds the usable rows in file order; with the training data's
-	// label names given to ReadTest, Labels index them and LabelNames is a
-	// copy of them. Data.Test is nil.
+	// Data holds the usable rows in file order, with their lines
+	// (Data.Lines). With the training data's label names given to
+	// ReadTest, LabelNames starts with a copy of them, followed by the
+	// file's labels the training data lacks (sorted), and Labels index
+	// them. Data.Test is nil.
 	Data Data
-	// Lines has the 1-based line of each text in the file.
+	// Lines has the 1-based line of each text in the file (the same slice
+	// as Data.Lines).
 	Lines []int
 	// Problems lists the rows that were skipped (an empty text or label),
 	// in line order.
 	Problems []dataset.Problem
+	// Unseen lists the rows whose label the training data lacks, in line
+	// order (only when ReadTest was given the training data's labels).
+	// They stay in Data: Run scores them as errors or leaves them out, as
+	// EvalConfig.Unseen says.
+	Unseen []UnseenDoc
 }
 
 // ReadTest reads a separate labeled test file (raw; name is for messages
@@ -28,9 +37,10 @@ type TestFile struct {
 // rows are checked as dataset.Validate checks a training file, except that
 // a test file may hold a single class: a test set of one class can still
 // be scored. When trainLabels is not nil the labels are numbered as the
-// training data's classes and a label the training data lacks is an error
-// naming its line; with nil they are numbered as FromExamples numbers
-// them. Errors start with "test file NAME".
+// training data's classes, and the rows with a label the training data
+// lacks are listed with their lines in TestFile.Unseen (their labels
+// numbered after the training data's); with nil they are numbered as
+// FromExamples numbers them. Errors start with "test file NAME".
 //
 // The page's separate test file and `textlab train --test` both read
 // through it, so they accept the same files and give the same numbers.
@@ -59,27 +69,36 @@ func ReadTest(ctx context.Context, raw []byte, name string, cols dataset.Columns
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	tf := &TestFile{Lines: make([]int, len(examples)), Problems: rep.Problems}
-	for i, ex := range examples {
-		tf.Lines[i] = ex.Line
-	}
 	if trainLabels == nil {
-		tf.Data = FromExamples(name, examples)
+		tf := &TestFile{Data: FromExamples(name, examples), Problems: rep.Problems}
+		tf.Lines = tf.Data.Lines
 		return tf, nil
 	}
 	index := make(map[string]int, len(trainLabels))
 	for c, label := range trainLabels {
 		index[label] = c
 	}
-	d := Data{Name: name, Texts: make([]string, len(examples)), Labels: make([]int, len(examples)), LabelNames: append([]string(nil), trainLabels...)}
-	for i, ex := range examples {
-		c, ok := index[ex.Label]
-		if !ok {
-			return nil, fmt.Errorf("%s: line %d has label %q, which the training data lacks (it has %q)", what, ex.Line, ex.Label, trainLabels)
+	tf := &TestFile{Problems: rep.Problems}
+	var unseen []string
+	for _, ex := range examples {
+		if _, ok := index[ex.Label]; !ok && !slices.Contains(unseen, ex.Label) {
+			unseen = append(unseen, ex.Label)
 		}
-		d.Texts[i], d.Labels[i] = ex.Text, c
 	}
-	tf.Data = d
+	slices.Sort(unseen)
+	names := append(append([]string(nil), trainLabels...), unseen...)
+	for _, label := range unseen {
+		index[label] = len(index)
+	}
+	d := Data{Name: name, Texts: make([]string, len(examples)), Labels: make([]int, len(examples)), LabelNames: names, Lines: make([]int, len(examples))}
+	for i, ex := range examples {
+		c := index[ex.Label]
+		d.Texts[i], d.Labels[i], d.Lines[i] = ex.Text, c, ex.Line
+		if c >= len(trainLabels) {
+			tf.Unseen = append(tf.Unseen, UnseenDoc{Index: i, Line: ex.Line, Label: ex.Label})
+		}
+	}
+	tf.Data, tf.Lines = d, d.Lines
 	return tf, nil
 }
 

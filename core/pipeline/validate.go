@@ -36,6 +36,7 @@ const (
 	FieldEvalKind     = "eval.kind"
 	FieldTestFraction = "eval.test_fraction"
 	FieldFolds        = "eval.folds"
+	FieldUnseen       = "eval.unseen"
 )
 
 // SettingError is one setting of a Config outside its bounds. Front ends
@@ -70,7 +71,9 @@ func (e *SettingError) Error() string {
 //     not negative (0: 1.0); trees 0 to 10000; max depth 0 or more;
 //     hidden units 0 to 100000;
 //   - evaluation: kind holdout, kfold or testset; test fraction strictly
-//     between 0 and 1 (0: 0.2); folds between 2 and 50 (0: 5).
+//     between 0 and 1 (0: 0.2); folds between 2 and 50 (0: 5); unseen
+//     errors or exclude (empty: errors); any group name (Run checks the
+//     groups themselves).
 //
 // The seed is any uint64. Run validates its Config the same way.
 func (cfg Config) Validate() error {
@@ -134,6 +137,11 @@ func (cfg Config) Validate() error {
 	if e.Folds != 0 && (e.Folds < MinFolds || e.Folds > MaxFolds) {
 		return bad(FieldFolds, strconv.Itoa(e.Folds), fmt.Sprintf("between %d and %d", MinFolds, MaxFolds))
 	}
+	switch e.Unseen {
+	case "", UnseenErrors, UnseenExclude:
+	default:
+		return bad(FieldUnseen, strconv.Quote(e.Unseen), "errors or exclude")
+	}
 	return nil
 }
 
@@ -148,4 +156,25 @@ func checkDocFreq(d vectorize.DocFreq, field string) error {
 		return &SettingError{Field: field, Value: fmt.Sprint(d.Fraction), Want: "a number of documents (0 or more) or a share of documents between 0 and 1"}
 	}
 	return nil
+}
+
+// The range of hold-out test shares that needs no second thought. Outside
+// it, a split leaves few documents to test on (a score that a handful of
+// documents can swing) or to train on (a model weaker than the data
+// allows): the Classic ML page asks before training, and `textlab train`
+// says so on stderr.
+const (
+	MinUsualTestFraction = 0.1
+	MaxUsualTestFraction = 0.5
+)
+
+// UnusualTestShare reports whether cfg is a hold-out split (the default
+// evaluation) whose test share lies outside [MinUsualTestFraction,
+// MaxUsualTestFraction]; the default share, 0.2, does not.
+func (cfg Config) UnusualTestShare() bool {
+	e := cfg.Eval
+	if e.Kind != "" && e.Kind != EvalHoldout || e.TestFraction == 0 {
+		return false
+	}
+	return e.TestFraction < MinUsualTestFraction || e.TestFraction > MaxUsualTestFraction
 }

@@ -98,16 +98,18 @@ func TestReadTest(t *testing.T) {
 		wantNames   []string
 		wantLines   []int
 		wantSkipped int
+		wantUnseen  []UnseenDoc
 		wantErr     string
 	}{
-		{"two classes, training order", "label,text\nb,x y\na,z\n", []string{"a", "b"}, "x y|z", []int{1, 0}, []string{"a", "b"}, []int{2, 3}, 0, ""},
-		{"two classes, own order", "label,text\nb,x y\na,z\n", nil, "x y|z", []int{1, 0}, []string{"a", "b"}, []int{2, 3}, 0, ""},
-		{"one class, rows skipped", "text,label\ngood, pos \n,pos\nnice,\ngreat,pos\n", []string{"neg", "pos"}, "good|great", []int{1, 1}, []string{"neg", "pos"}, []int{2, 5}, 2, ""},
-		{"one class, own numbering", "text,label\ngood,pos\n", nil, "good", []int{0}, []string{"pos"}, []int{2}, 0, ""},
-		{"unknown label", "text,label\ngood,pos\nbad,meh\n", []string{"neg", "pos"}, "", nil, nil, nil, 0, `test file t.csv: line 3 has label "meh", which the training data lacks`},
-		{"missing column", "body,label\ngood,pos\n", nil, "", nil, nil, nil, 0, `test file t.csv has no column "text"`},
-		{"no usable row", "text,label\n,pos\n", nil, "", nil, nil, nil, 0, "test file t.csv: none of the 1 rows is usable"},
-		{"empty file", "", nil, "", nil, nil, nil, 0, "test file t.csv: "},
+		{"two classes, training order", "label,text\nb,x y\na,z\n", []string{"a", "b"}, "x y|z", []int{1, 0}, []string{"a", "b"}, []int{2, 3}, 0, nil, ""},
+		{"two classes, own order", "label,text\nb,x y\na,z\n", nil, "x y|z", []int{1, 0}, []string{"a", "b"}, []int{2, 3}, 0, nil, ""},
+		{"one class, rows skipped", "text,label\ngood, pos \n,pos\nnice,\ngreat,pos\n", []string{"neg", "pos"}, "good|great", []int{1, 1}, []string{"neg", "pos"}, []int{2, 5}, 2, nil, ""},
+		{"one class, own numbering", "text,label\ngood,pos\n", nil, "good", []int{0}, []string{"pos"}, []int{2}, 0, nil, ""},
+		{"labels the training data lacks, numbered after its own", "text,label\ngood,pos\nbad,meh\n\nso-so,ugh\nfine,meh\n", []string{"neg", "pos"}, "good|bad|so-so|fine", []int{1, 2, 3, 2}, []string{"neg", "pos", "meh", "ugh"}, []int{2, 3, 5, 6}, 0,
+			[]UnseenDoc{{Index: 1, Line: 3, Label: "meh"}, {Index: 2, Line: 5, Label: "ugh"}, {Index: 3, Line: 6, Label: "meh"}}, ""},
+		{"missing column", "body,label\ngood,pos\n", nil, "", nil, nil, nil, 0, nil, `test file t.csv has no column "text"`},
+		{"no usable row", "text,label\n,pos\n", nil, "", nil, nil, nil, 0, nil, "test file t.csv: none of the 1 rows is usable"},
+		{"empty file", "", nil, "", nil, nil, nil, 0, nil, "test file t.csv: "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,6 +127,9 @@ func TestReadTest(t *testing.T) {
 			if strings.Join(d.Texts, "|") != tc.wantTexts || !reflect.DeepEqual(d.Labels, tc.wantLabels) ||
 				!reflect.DeepEqual(d.LabelNames, tc.wantNames) || !reflect.DeepEqual(tf.Lines, tc.wantLines) || len(tf.Problems) != tc.wantSkipped {
 				t.Errorf("got %q %v %v lines %v problems %v", d.Texts, d.Labels, d.LabelNames, tf.Lines, tf.Problems)
+			}
+			if !reflect.DeepEqual(tf.Unseen, tc.wantUnseen) || !reflect.DeepEqual(d.Lines, tf.Lines) {
+				t.Errorf("unseen %+v, want %+v; data lines %v", tf.Unseen, tc.wantUnseen, d.Lines)
 			}
 		})
 	}

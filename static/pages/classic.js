@@ -2,9 +2,13 @@
 // cross-validation or a separate test file), choose features and a model,
 // train in the engine with a progress bar and a cancel button, and read the
 // results the engine renders with the templ components (report, confusion
-// matrix, ROC curve, top features). Then look at misclassified documents,
-// explain single predictions, label an unlabeled file (CSV download), and
-// compare every run on the results board.
+// matrix, ROC curve, top features). When the data set has a group column,
+// the split keeps each group together unless the student unticks the box.
+// A test share the engine finds unusual is confirmed before training. Then
+// look at misclassified documents, explain single predictions, label an
+// unlabeled file (CSV download), and compare every run on the results
+// board (grouped by evaluation design; a row can be deleted; the board
+// downloads as CSV or as a picture, PNG or SVG).
 //
 // This module only wires the DOM: every text, rule and number comes from the
 // engine (wasm/classic, wasm/board) or from the page's templ markup
@@ -32,6 +36,8 @@ let applyFile = null; // {name, bytes} of the unlabeled file
 let trained = null; // {version} of the data the engine's model was trained on
 let downloadURL = null;
 let describeSeq = 0; // the latest classic.describe call
+let described = Promise.resolve(null); // the latest classic.describe result (or null)
+let dataName = null; // the data set the group box's state is for
 let vectorsPromise = null; // the word vectors' download and classic.vectors, once
 const vectorsListeners = new Set(); // progress callbacks of those waiting for it
 
@@ -53,8 +59,15 @@ export async function init(e) {
   $("classic-apply-file").addEventListener("change", chooseApplyFile);
   $("classic-apply-btn").addEventListener("click", predict);
   $("classic-board-clear").addEventListener("click", clearBoard);
+  $("classic-board").addEventListener("click", boardClick);
+  $("classic-board-csv").addEventListener("click", () => exportBoard("csv"));
+  $("classic-board-svg").addEventListener("click", () => exportBoard("svg"));
+  $("classic-board-png").addEventListener("click", () => exportBoard("png"));
   document.addEventListener("textlab:board", boardChanged);
-  document.addEventListener("textlab:data", (ev) => dataChanged(ev.detail));
+  document.addEventListener("textlab:data", (ev) => {
+    dataChanged(ev.detail);
+    settingsChanged(false); // the group column may have changed
+  });
   wireJob("classic-train", train);
 
   const saved = await store.get(SETTINGS).catch(() => undefined);
@@ -76,6 +89,8 @@ function settings() {
   const s = {
     eval: f.eval.value || "holdout",
     stratify: f.stratify.checked,
+    group: f.group.checked,
+    unseen: f.unseen.value || "errors",
     features: f.features.value,
     sublinear: f.sublinear.checked,
     stop_words: f.stop_words.checked,
@@ -91,6 +106,9 @@ function restoreSettings(s) {
   const radio = [...f.eval].find((r) => r.value === s.eval);
   if (radio) radio.checked = true;
   f.stratify.checked = s.stratify !== false;
+  f.group.checked = s.group !== false;
+  const unseen = [...f.unseen].find((r) => r.value === s.unseen);
+  if (unseen) unseen.checked = true;
   f.sublinear.checked = Boolean(s.sublinear);
   f.stop_words.checked = Boolean(s.stop_words);
   for (const [name, v] of [["features", s.features], ["model", s.model]]) {
@@ -105,7 +123,7 @@ function restoreSettings(s) {
 function payload(s) {
   const num = (v) => (v === "" ? 0 : Number(v));
   return {
-    eval: { kind: s.eval, test_size: num(s.test_size), folds: num(s.folds), stratify: s.stratify },
+    eval: { kind: s.eval, test_size: num(s.test_size), folds: num(s.folds), stratify: s.stratify, group: s.group, unseen: s.unseen },
     features: {
       kind: s.features, ngram_min: num(s.ngram_min), ngram_max: num(s.ngram_max), min_df: num(s.min_df),
       max_df: num(s.max_df), max_features: num(s.max_features), sublinear: s.sublinear, stop_words: s.stop_words,
@@ -124,7 +142,8 @@ function showFor(attr, value) {
 }
 
 /** settingsChanged shows the fields that apply, saves the settings and
- * shows the settings line the engine writes for them. */
+ * shows what the engine says of them: the settings line, and the group
+ * box with its note when the data set has a group column. */
 async function settingsChanged(save = true) {
   const s = settings();
   showFor("eval", s.eval);
@@ -136,12 +155,44 @@ async function settingsChanged(save = true) {
   if (save) store.set(SETTINGS, s).catch(() => {});
   if (s.features === "embed") loadVectors().catch(() => {}); // the status line shows the error
   const seq = ++describeSeq;
+  const call = engine.call("classic.describe", payload(s));
+  described = call.catch(() => null);
   try {
-    const r = await engine.call("classic.describe", payload(s));
-    if (seq === describeSeq) showFragment("classic-settings", r);
+    const r = await call;
+    if (seq !== describeSeq) return;
+    showFragment("classic-settings", r);
+    $("classic-group").hidden = !r.group;
+    showFragment("classic-group-note", { html: r.group_html });
   } catch (err) {
     if (seq === describeSeq) $("classic-settings").textContent = err.message;
   }
+}
+
+/** confirmed asks, in the page, whether to train with settings the engine
+ * finds unusual (its question, from classic.describe); it resolves to
+ * false when the student declines or cancels the job. */
+function confirmed(question, signal) {
+  const box = $("classic-confirm");
+  $("classic-confirm-msg").textContent = question;
+  box.hidden = false;
+  box.querySelector('[data-confirm="yes"]').focus();
+  return new Promise((resolve) => {
+    const done = (ok) => {
+      box.hidden = true;
+      box.removeEventListener("click", click);
+      signal.removeEventListener("abort", abort);
+      resolve(ok);
+    };
+    const click = (ev) => {
+      const b = ev.target.closest("button[data-confirm]");
+      if (!b) return;
+      done(b.dataset.confirm === "yes");
+      if (b.dataset.confirm === "no") $("classic-test-size").focus();
+    };
+    const abort = () => done(false);
+    box.addEventListener("click", click);
+    signal.addEventListener("abort", abort);
+  });
 }
 
 /** presetSplit applies an 80:20 or 70:30 button. */
@@ -186,6 +237,10 @@ function loadedData(version) {
  * results shown are from another one. */
 function dataChanged(detail) {
   const loaded = Boolean(detail?.loaded);
+  // Another data set: its groups are kept together again by default.
+  const name = detail?.name ?? "";
+  if (name && dataName !== null && name !== dataName) $("classic-group-on").checked = true;
+  if (name) dataName = name;
   const status = $("classic-data-status");
   $("classic-nodata").hidden = loaded;
   status.querySelector("[data-name]").textContent = detail?.name ?? "";
@@ -196,6 +251,11 @@ function dataChanged(detail) {
 async function train({ signal, onProgress }) {
   $("classic-error").hidden = true;
   const s = settings();
+  const question = (await described)?.confirm;
+  if (question) onProgress(0, "Waiting for your answer above…");
+  if (question && !(await confirmed(question, signal))) {
+    throw Object.assign(new Error("cancelled"), { code: "cancelled" });
+  }
   if (s.features === "embed") await loadVectors(onProgress);
   const r = await engine.call("classic.train", payload(s), {
     signal, onProgress, data: s.eval === "testset" ? testFile?.bytes : undefined,
@@ -398,7 +458,8 @@ async function predict() {
 /** showBoard shows the board the engine rendered. */
 function showBoard(fragment) {
   showFragment("classic-board", fragment);
-  $("classic-board-clear").disabled = $("classic-board").querySelector(".board")?.dataset.runs === "0";
+  const empty = $("classic-board").querySelector(".board")?.dataset.runs === "0";
+  for (const id of ["classic-board-clear", "classic-board-csv", "classic-board-png", "classic-board-svg"]) $(id).disabled = empty;
 }
 
 /** startBoard hands the stored runs to the engine, once, and shows the
@@ -412,19 +473,76 @@ async function startBoard() {
 }
 
 /** boardChanged follows the stored runs ("textlab:board" from
- * static/store.js): cleared, or a run added by another page, which the
- * engine knows when it came from board.add (detail.engine) and is handed
- * over with the stored runs otherwise. This page's own runs are shown
- * with classic.train's result already. */
+ * static/store.js): cleared, a run deleted, or a run added by another
+ * page, which the engine knows when it came from board.add (detail.engine)
+ * and is handed over with the stored runs otherwise. This page's own runs
+ * are shown with classic.train's result already. */
 async function boardChanged(ev) {
   const detail = ev.detail ?? {};
   if (detail.run?.page === "classic") return;
   try {
     if (detail.cleared) showBoard(await engine.call("board.clear", {}));
+    else if (detail.deleted) showBoard(await engine.call("board.delete", { id: detail.deleted }));
     else if (detail.engine) showBoard(await engine.call("board.render", {}));
     else showBoard(await engine.call("board.render", { runs: await store.listRuns() }));
   } catch (err) {
     showError($("classic-error"), `The results board could not be shown: ${err.message}`);
+  }
+}
+
+/** boardClick deletes the run whose delete button was clicked; the
+ * "textlab:board" event that follows deletes it in the engine too. */
+async function boardClick(ev) {
+  const button = ev.target.closest("button[data-delete-run]");
+  if (!button) return;
+  try {
+    await store.deleteRun(button.dataset.deleteRun);
+  } catch (err) {
+    showError($("classic-error"), `The run could not be deleted: ${err.message}`);
+  }
+}
+
+/** exportBoard downloads the board as the engine writes it: "csv",
+ * "svg", or "png" (the engine's SVG drawn at twice its size). */
+async function exportBoard(format) {
+  try {
+    const r = await engine.call("board.export", { format: format === "png" ? "svg" : format });
+    let blob = new Blob([r.text], { type: r.type });
+    let file = r.file;
+    if (format === "png") {
+      blob = await rasterize(blob, 2);
+      file = file.replace(/\.svg$/, ".png");
+    }
+    const a = $("classic-board-file");
+    if (a.href) URL.revokeObjectURL(a.href);
+    a.textlabBlob = blob; // the CSP forbids fetching blob: URLs; tests read the Blob here
+    a.href = URL.createObjectURL(blob);
+    a.download = file;
+    a.click();
+  } catch (err) {
+    showError($("classic-error"), `The board could not be downloaded: ${err.message}`);
+  }
+}
+
+/** rasterize draws an SVG picture (a Blob) on a canvas, scale times its
+ * size, and returns it as a PNG Blob. */
+async function rasterize(svg, scale) {
+  const url = URL.createObjectURL(svg);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth * scale;
+    canvas.height = img.naturalHeight * scale;
+    const g = canvas.getContext("2d");
+    g.scale(scale, scale);
+    g.drawImage(img, 0, 0);
+    return await new Promise((resolve, reject) => {
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("the browser could not draw the picture"))), "image/png");
+    });
+  } finally {
+    URL.revokeObjectURL(url);
   }
 }
 

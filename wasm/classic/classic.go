@@ -19,6 +19,7 @@ import (
 	"textlab/core/classify"
 	"textlab/core/dataset"
 	"textlab/core/pipeline"
+	"textlab/core/split"
 	"textlab/core/vectorize"
 	"textlab/wasm/board"
 	"textlab/wasm/data"
@@ -92,6 +93,14 @@ type settings struct {
 		TestSize float64 `json:"test_size"` // percent of documents held out
 		Folds    int     `json:"folds"`
 		Stratify *bool   `json:"stratify"` // nil: stratified
+		// Group keeps the texts of each group of the loaded data set's
+		// group column together (hold-out and k-fold); nil: yes, when it
+		// has a group column.
+		Group *bool `json:"group"`
+		// Unseen is what a separate test file's rows with a label the
+		// training data lacks count as: "errors" ("": the default) or
+		// "exclude".
+		Unseen string `json:"unseen"`
 	} `json:"eval"`
 	Features struct {
 		Kind        string  `json:"kind"`
@@ -116,10 +125,12 @@ type settings struct {
 }
 
 // config turns the form into a pipeline.Config (the test share from
-// percent to a fraction; only the fields of the chosen evaluation) and
-// validates it with pipeline.Config.Validate, the bounds of the command
-// line too; an invalid setting is a bad_request naming the form's field.
-func (s settings) config() (pipeline.Config, error) {
+// percent to a fraction; only the fields of the chosen evaluation; the
+// group column, the loaded data set's or "" when it has none, for a
+// hold-out or k-fold split unless the form says not to) and validates it
+// with pipeline.Config.Validate, the bounds of the command line too; an
+// invalid setting is a bad_request naming the form's field.
+func (s settings) config(group string) (pipeline.Config, error) {
 	var cfg pipeline.Config
 	cfg.Eval.Kind = s.Eval.Kind
 	switch s.Eval.Kind {
@@ -127,6 +138,11 @@ func (s settings) config() (pipeline.Config, error) {
 		cfg.Eval.TestFraction = s.Eval.TestSize / 100
 	case pipeline.EvalKFold:
 		cfg.Eval.Folds = s.Eval.Folds
+	case pipeline.EvalTestset:
+		cfg.Eval.Unseen = s.Eval.Unseen
+	}
+	if s.Eval.Kind != pipeline.EvalTestset && (s.Eval.Group == nil || *s.Eval.Group) {
+		cfg.Eval.Group = group
 	}
 	cfg.Eval.NoStratify = s.Eval.Stratify != nil && !*s.Eval.Stratify
 
@@ -172,6 +188,7 @@ var formFields = map[string]string{
 	pipeline.FieldEvalKind:     "eval",
 	pipeline.FieldTestFraction: "test_size",
 	pipeline.FieldFolds:        "folds",
+	pipeline.FieldUnseen:       "unseen",
 	pipeline.FieldFeaturesKind: "features",
 	pipeline.FieldNgram:        "ngram",
 	pipeline.FieldMinDF:        "min_df",
@@ -187,10 +204,17 @@ var formFields = map[string]string{
 }
 
 // describeResult is what classic.describe returns: the settings line
-// (pipeline.Describe) and the form's line that shows it.
+// (pipeline.Describe) and the form's line that shows it; the loaded data
+// set's group column ("" when it has none) and the note under the form's
+// "keep groups together" box; and, for a test share the page should not
+// train with unasked (pipeline.Config.UnusualTestShare), the question to
+// ask ("" otherwise).
 type describeResult struct {
-	Settings string `json:"settings"`
-	HTML     string `json:"html"`
+	Settings  string `json:"settings"`
+	HTML      string `json:"html"`
+	Group     string `json:"group"`
+	GroupHTML string `json:"group_html"`
+	Confirm   string `json:"confirm"`
 }
 
 func (p *page) describe(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
@@ -198,7 +222,11 @@ func (p *page) describe(ctx context.Context, req protocol.Request, _ protocol.Pr
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	cfg, err := in.config()
+	group, docs := "", 0
+	if loaded, ok := data.Current(p.store); ok {
+		group, docs = loaded.Columns.Group, len(loaded.Texts)
+	}
+	cfg, err := in.config(group)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +236,18 @@ func (p *page) describe(ctx context.Context, req protocol.Request, _ protocol.Pr
 	if err != nil {
 		return nil, err
 	}
-	return describeResult{Settings: line, HTML: frag.HTML}, nil
+	out := describeResult{Settings: line, HTML: frag.HTML, Group: group}
+	if group != "" {
+		note, err := protocol.Render(ctx, ui.ClassicGroupNote(group, cfg.Eval.Group != ""))
+		if err != nil {
+			return nil, err
+		}
+		out.GroupHTML = note.HTML
+	}
+	if cfg.UnusualTestShare() {
+		out.Confirm = ui.ClassicConfirmTestShare(in.Eval.TestSize, docs, pipeline.MinUsualTestFraction*100, pipeline.MaxUsualTestFraction*100)
+	}
+	return out, nil
 }
 
 // trainResult is what classic.train returns: the rendered results, the
@@ -240,23 +279,30 @@ func (p *page) train(ctx context.Context, req protocol.Request, progress protoco
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	cfg, err := in.config()
+	loaded, ok := data.Current(p.store)
+	group := ""
+	if ok {
+		group = loaded.Columns.Group
+	}
+	cfg, err := in.config(group)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Features.Vectors, err = p.vectorsFor(cfg); err != nil {
 		return nil, err
 	}
-	loaded, ok := data.Current(p.store)
 	if !ok {
 		return nil, errors.New("No data set is loaded: load a labeled file or a sample on the Data page first.")
 	}
 	d := pipeline.Data{Name: loaded.Name, Texts: loaded.Texts, Labels: loaded.Labels, LabelNames: loaded.LabelNames}
-	run := &trainedRun{dataset: loaded.Name, version: loaded.Version, texts: loaded.Texts}
-	run.lines = make([]int, len(loaded.Examples))
-	for i, ex := range loaded.Examples {
-		run.lines[i] = ex.Line
+	if cfg.Eval.Group != "" {
+		d.Groups = loaded.Groups // only then part of the data's checksum
 	}
+	d.Lines = make([]int, len(loaded.Examples))
+	for i, ex := range loaded.Examples {
+		d.Lines[i] = ex.Line
+	}
+	run := &trainedRun{dataset: loaded.Name, version: loaded.Version, texts: loaded.Texts, lines: d.Lines}
 	if cfg.Eval.Kind == pipeline.EvalTestset {
 		if len(req.Data) == 0 {
 			return nil, protocol.BadRequest("Choose a test file first (or pick a hold-out split or k-fold).")
@@ -277,15 +323,18 @@ func (p *page) train(ctx context.Context, req protocol.Request, progress protoco
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if errors.Is(err, split.ErrTooFewGroups) || errors.Is(err, split.ErrEmptyFold) {
+			return nil, errors.New(ui.ClassicGroupSplitFailed(err.Error(), group))
+		}
 		return nil, err
 	}
 	run.result = res
 	full := res.Config
 	run.method = ui.ClassicMethod(full.Features.Kind, full.Model.Kind)
-	split := pipeline.DescribeEval(full, in.TestName)
-	view := resultView(run, split)
+	design := pipeline.DescribeEval(full, in.TestName)
+	view := resultView(run, design, group)
 	out := trainResult{
-		Dataset: loaded.Name, Version: loaded.Version, Split: split, Method: run.method,
+		Dataset: loaded.Name, Version: loaded.Version, Split: design, Method: run.method,
 		Settings: pipeline.Describe(full), Seed: full.Seed, NTest: len(res.Test), Wrong: view.Misclassified,
 		FitSeconds: res.FitSeconds, Explainable: len(view.Top) > 0, Metrics: res.Headline(),
 	}
@@ -314,7 +363,7 @@ func (p *page) train(ctx context.Context, req protocol.Request, progress protoco
 	}
 	settingsJSON, _ := json.Marshal(out.Settings)
 	out.Board, err = board.Add(ctx, p.store, board.Run{
-		Page: "classic", Dataset: out.Dataset, Split: split, Method: run.method,
+		Page: "classic", Dataset: out.Dataset, DataSum: d.Checksum(), Split: design, Method: run.method,
 		Settings: settingsJSON, Seed: json.RawMessage(strconv.FormatUint(full.Seed, 10)), Metrics: out.Metrics,
 	})
 	if err != nil {
@@ -323,14 +372,15 @@ func (p *page) train(ctx context.Context, req protocol.Request, progress protoco
 	return out, nil
 }
 
-// resultView turns a run into the result component's data.
-func resultView(run *trainedRun, split string) ui.ClassicResultView {
+// resultView turns a run into the result component's data; group is the
+// data set's group column ("" when it has none).
+func resultView(run *trainedRun, design, group string) ui.ClassicResultView {
 	res := run.result
 	names := res.LabelNames
 	rep := res.Report
 	v := ui.ClassicResultView{
 		Dataset:       run.dataset,
-		Evaluation:    fmt.Sprintf("%s, seed %d", split, res.Config.Seed),
+		Evaluation:    fmt.Sprintf("%s, seed %d", design, res.Config.Seed),
 		Settings:      pipeline.Describe(res.Config),
 		NTest:         len(res.Test),
 		Accuracy:      rep.Accuracy,
@@ -345,6 +395,17 @@ func resultView(run *trainedRun, split string) ui.ClassicResultView {
 		NoKnownWord:   res.NoKnownWord,
 		NDocs:         run.nDocs,
 		Misclassified: len(res.Misclassified()),
+		Groups:        res.Groups,
+		Ungrouped:     res.Ungrouped,
+	}
+	if res.Config.Eval.Kind != pipeline.EvalTestset {
+		v.Group, v.Grouped = group, res.Config.Eval.Group != ""
+	}
+	if len(res.Unseen) > 0 {
+		v.Unseen = &ui.ClassicUnseenView{Excluded: res.Config.Eval.Unseen == pipeline.UnseenExclude}
+		for _, u := range res.Unseen {
+			v.Unseen.Rows = append(v.Unseen.Rows, ui.ClassicUnseenRow{Line: u.Line, Label: u.Label})
+		}
 	}
 	zero := map[int][]string{}
 	for _, z := range rep.ZeroDivisions {
@@ -564,7 +625,7 @@ func (p *page) predict(ctx context.Context, req protocol.Request, progress proto
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := pipeline.WritePredictionsCSV(&buf, ids, texts, preds, run.result.LabelNames); err != nil {
+	if err := pipeline.WritePredictionsCSV(&buf, ids, texts, preds, run.result.Model.LabelNames()); err != nil {
 		return nil, err
 	}
 	base := strings.TrimSuffix(path.Base(in.Name), path.Ext(in.Name))

@@ -94,7 +94,7 @@ func TestClassicSettings(t *testing.T) {
 		if err := json.Unmarshal([]byte(tc.payload), &s); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := s.config()
+		cfg, err := s.config("")
 		if tc.wantErr != "" {
 			var pe *protocol.Error
 			if !errors.As(err, &pe) || pe.Code != protocol.CodeBadRequest || !strings.HasPrefix(pe.Message, tc.wantErr) {
@@ -132,7 +132,12 @@ func TestClassicTrainAndInspect(t *testing.T) {
 		{"testset", `{"eval":{"kind":"testset"},"test_name":"t.csv","model":{"kind":"logreg"}}`, []byte("text,label\ngood nice,pos\nawful bad,neg\n"), []string{"separate test file t.csv", `"n_test":2`}, ""},
 		{"testset one class", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood nice,pos\ngreat,pos\n"), []string{`"n_test":2`}, ""},
 		{"testset missing column", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("body,label\ngood,pos\n"), nil, `no column "text"`},
-		{"testset unknown label", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\nbad,meh\n"), nil, "meh"},
+		{"testset unknown label as an error", `{"eval":{"kind":"testset"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\nbad,meh\n"),
+			[]string{`data-unseen=\"1\" data-excluded=\"false\"`, "1 test row has a label the training data lacks (meh). It counts as an error", "Line 3 of the test file.", `"n_test":2`}, ""},
+		{"testset unknown labels left out", `{"eval":{"kind":"testset","unseen":"exclude"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\nbad,meh\nso-so,ugh\n"),
+			[]string{`data-unseen=\"2\" data-excluded=\"true\"`, "2 test rows have labels the training data lacks (meh, ugh). They are left out of the scores.", "Lines 3, 4 of the test file.", `"n_test":1`, "unseen labels left out"}, ""},
+		{"testset every label unknown, left out", `{"eval":{"kind":"testset","unseen":"exclude"},"test_name":"t.csv"}`, []byte("text,label\nbad,meh\n"), nil, "every document has a label the training data lacks"},
+		{"bad unseen choice", `{"eval":{"kind":"testset","unseen":"drop"},"test_name":"t.csv"}`, []byte("text,label\ngood,pos\n"), nil, `Test labels the training data lacks must be errors or exclude, not "drop".`},
 		{"testset without file", `{"eval":{"kind":"testset"}}`, nil, nil, "Choose a test file"},
 		{"empty vocabulary", `{"features":{"kind":"tfidf","ngram_min":3,"ngram_max":3,"min_df":40}}`, nil, nil, "no terms remain"},
 		{"min_df above the documents", `{"features":{"kind":"tfidf","min_df":1000}}`, nil, nil, "but there are only"},
@@ -257,7 +262,7 @@ func cfgOf(t *testing.T, payload string) pipeline.Config {
 	if err := json.Unmarshal([]byte(payload), &in); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := in.config()
+	cfg, err := in.config("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,6 +393,7 @@ func TestClassicFormFields(t *testing.T) {
 		pipeline.FieldFeaturesKind, pipeline.FieldNgram, pipeline.FieldMinDF, pipeline.FieldMaxDF, pipeline.FieldMaxFeatures,
 		pipeline.FieldNorm, pipeline.FieldModelKind, pipeline.FieldC, pipeline.FieldAlpha, pipeline.FieldTrees,
 		pipeline.FieldMaxDepth, pipeline.FieldHidden, pipeline.FieldEvalKind, pipeline.FieldTestFraction, pipeline.FieldFolds,
+		pipeline.FieldUnseen,
 	} {
 		name, ok := formFields[f]
 		if !ok {

