@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -302,5 +303,74 @@ func TestAgreementLongFormat(t *testing.T) {
 	tb.waitFor(`document.getElementById("agreement-file-status").textContent.startsWith("dropped.csv: 3 rows")`)
 	if f := tb.evalString(`document.getElementById("agreement-format").value`); f != "wide" {
 		t.Errorf("dropped wide file read as %q", f)
+	}
+}
+
+// 200 units with disagreement are paged (20 at a time), so a phone shows
+// a page of bounded height; the pager walks through all of them.
+func TestAgreementPagesDisagreements(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("unit,ann,ben,cy\n")
+	for i := range 260 {
+		switch {
+		case i%13 == 0: // agreement
+			fmt.Fprintf(&b, "u%d,yes,yes,yes\n", i+1)
+		case i < 210:
+			fmt.Fprintf(&b, "u%d,yes,no,yes\n", i+1)
+		default: // one code only: unpairable
+			fmt.Fprintf(&b, "u%d,no,,\n", i+1)
+		}
+	}
+	tb, _ := agrOpen(t, 390, 844)
+	agrUpload(t, tb, "many.csv", b.String())
+	tb.waitFor(`document.querySelector("#agreement .agr").dataset.state === "done" && ` + agrValue("alpha") + ` !== ""`)
+	title := tb.evalString(`document.getElementById("agreement-disagree-title").textContent`)
+	if title != "Units with disagreement (193)" {
+		t.Errorf("title %q", title)
+	}
+	rows := `document.querySelectorAll("#agreement-disagreements tbody tr").length`
+	if n := tb.eval(rows); n.(float64) != 20 {
+		t.Errorf("%v rows on the first page, want 20", n)
+	}
+	height := tb.eval(`document.documentElement.scrollHeight`).(float64)
+	t.Logf("agreement page with 193 disagreements and 47 unpairable units: %.0f px high at 390x844", height)
+	if height > 5000 {
+		t.Errorf("the page is %.0f px high on a phone, want at most 5000", height)
+	}
+	if w := tb.eval(`document.documentElement.scrollWidth`); w.(float64) > 390 {
+		t.Errorf("agreement page is %v px wide on a 390 px screen", w)
+	}
+	tb.screenshot("agreement-mobile-paged")
+	pager := `document.querySelector("#agreement-disagree-page .pager span").textContent`
+	if p := tb.evalString(pager); p != "units 1–20 of 193" {
+		t.Errorf("pager %q", p)
+	}
+	tb.click(`#agreement-disagree-page button[data-disagree-offset="20"]`)
+	tb.waitFor(pager + ` === "units 21–40 of 193"`)
+	if first := tb.evalString(`document.querySelector("#agreement-disagreements tbody th").textContent`); first != "u23" {
+		t.Errorf("first unit of page 2 is %q, want u23 (the 21st with disagreement)", first)
+	}
+	if focused := tb.evalString(`document.activeElement.textContent`); focused != "Next" {
+		t.Errorf("after Next the focus is on %q", focused)
+	}
+	for from := 41; from <= 181; from += 20 {
+		tb.click(`#agreement-disagree-page .pager button:last-of-type`)
+		tb.waitFor(pager + fmt.Sprintf(" === \"units %d–%d of 193\"", from, min(from+19, 193)))
+	}
+	if disabled := tb.eval(`document.querySelector("#agreement-disagree-page .pager button:last-of-type").disabled`); disabled != true {
+		t.Errorf("Next is not disabled on the last page")
+	}
+	if n := tb.eval(rows); n.(float64) != 13 {
+		t.Errorf("%v rows on the last page, want 13", n)
+	}
+	// The unpairable units are paged the same way.
+	up := `document.querySelector("#agreement-unpairable-page .pager span").textContent`
+	if p := tb.evalString(up); p != "units 1–20 of 47" {
+		t.Errorf("unpairable pager %q", p)
+	}
+	tb.click(`#agreement-unpairable-page button[data-unpairable-offset="20"]`)
+	tb.waitFor(up + ` === "units 21–40 of 47"`)
+	if n := tb.eval(`document.querySelectorAll("#agreement-unpairable li").length`); n.(float64) != 20 {
+		t.Errorf("%v unpairable units on page 2", n)
 	}
 }

@@ -309,3 +309,126 @@ func TestDataReloadRestores(t *testing.T) {
 		t.Errorf("data still shown after Clear data and reload")
 	}
 }
+
+// dataSelect picks a column in one of the Data page's pickers, as a user.
+func dataSelect(tb *tab, role, column string) {
+	tb.t.Helper()
+	tb.eval(`(() => { const s = document.querySelector("#data-columns [name=` + role + `]"); s.value = ` + strconv.Quote(column) + `; s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`)
+}
+
+// dataBarLabels lists the class labels of the bar chart, top to bottom.
+const dataBarLabels = `[...document.querySelectorAll("#data-result .bar-chart svg g")].map(g => g.querySelector("svg.bar-label text").textContent).join("|")`
+
+// Numeric labels are listed by value (1, 2, 10, 100), not as strings
+// (1, 10, 100, 2); other labels in natural order.
+func TestDataNumericLabelOrder(t *testing.T) {
+	app := startApp(t)
+	tb := openTab(t, app, 1280, 800)
+	tb.open(app)
+	var b strings.Builder
+	b.WriteString("text,stars,item\n")
+	for _, l := range []string{"100", "10", "2", "1"} {
+		for i := range 3 {
+			fmt.Fprintf(&b, "text %d rated %s,%s,item %s\n", i, l, l, l)
+		}
+	}
+	dataUpload(tb, dataFile(t, "stars.csv", b.String()))
+	dataWaitLoaded(tb, "stars.csv")
+	if got := tb.evalString(dataBarLabels); got != "1|2|10|100" {
+		t.Errorf("bar chart order %q, want 1|2|10|100", got)
+	}
+	// The column pickers come from the engine (templ), the file's columns
+	// in each, the guess selected.
+	if got := tb.evalString(`[...document.querySelectorAll("#data-column-pickers select[name=label] option")].map(o => o.value + (o.selected ? "*" : "")).join(",")`); got != "text,stars*,item" {
+		t.Errorf("label picker %q, want text,stars*,item", got)
+	}
+	if got := tb.evalString(`[...document.querySelectorAll("#data-column-pickers select[name=id] option")].map(o => o.value).join(",")`); got != ",text,stars,item" {
+		t.Errorf("id picker %q, want (none),text,stars,item", got)
+	}
+	dataSelect(tb, "label", "item")
+	tb.waitFor(`document.querySelector("#data-columns [name=label]").value === "item" && document.querySelector("#data-result .bar-chart svg")?.getAttribute("aria-label").includes("4 classes")`)
+	tb.waitFor(dataBarLabels + ` === "item 1|item 2|item 10|item 100"`)
+}
+
+// A long class label stays inside the chart, cut with an ellipsis, on a
+// desktop and on a phone; the tooltip has it in full.
+func TestDataLongLabelNotClipped(t *testing.T) {
+	long := "A remarkably long class label that no chart column could hold"
+	for _, size := range layoutSizes {
+		t.Run(size.name, func(t *testing.T) {
+			app := startApp(t)
+			tb := openTab(t, app, size.width, size.height)
+			tb.open(app)
+			content := "text,label\n"
+			for i := range 4 {
+				content += fmt.Sprintf("text %d,%s\ntext %d b,short\nanother %d,WWWWWWWWWWWWWWWWWWWWWWWWWWWW\n", i, long, i, i)
+			}
+			dataUpload(tb, dataFile(t, "long.csv", content))
+			dataWaitLoaded(tb, "long.csv")
+			outside := tb.evalString(`(() => {
+				const svg = document.querySelector("#data-result .bar-chart svg"), box = svg.getBoundingClientRect();
+				return [...svg.querySelectorAll("text")].filter(t => { const r = t.getBoundingClientRect();
+					return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 }).map(t => t.textContent).join("|") })()`)
+			if outside != "" {
+				t.Errorf("chart texts outside the chart: %q", outside)
+			}
+			// The labels do not run into their bars either: the long label
+			// fits its column, and every label is clipped to it.
+			overlap := tb.evalString(`[...document.querySelectorAll("#data-result .bar-chart svg g")].filter(g => {
+				const bar = g.querySelector("rect").getBoundingClientRect().left + 0.5;
+				return +g.querySelector("svg.bar-label").getAttribute("width") > +g.querySelector("rect").getAttribute("x") ||
+					(!g.textContent.includes("WWW") && g.querySelector("text").getBoundingClientRect().right > bar) }).map(g => g.querySelector("text").textContent).join("|")`)
+			if overlap != "" {
+				t.Errorf("labels overlapping their bars: %q", overlap)
+			}
+			labels := tb.evalString(dataBarLabels)
+			if !strings.Contains(labels, "A remarkably long") || !strings.Contains(labels, "…") {
+				t.Errorf("bar labels %q: the long label is not shown cut with an ellipsis", labels)
+			}
+			if title := tb.evalString(`[...document.querySelectorAll("#data-result .bar-chart svg g title")].map(t => t.textContent).join("|")`); !strings.Contains(title, long+": 4") {
+				t.Errorf("bar tooltips %q lack the full label", title)
+			}
+			tb.screenshot(size.name + "-data-long-label")
+		})
+	}
+}
+
+// An id column chosen as the label gets an alert (not a note) that says
+// what to do, with a button for each column that looks like a label.
+func TestDataManyLabelsAlert(t *testing.T) {
+	app := startApp(t)
+	tb := openTab(t, app, 1280, 800)
+	tb.open(app)
+	var b strings.Builder
+	b.WriteString("doc,text,sentiment\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "d%d,text number %d,%s\n", i+1, i, []string{"negative", "neutral", "positive"}[i%3])
+	}
+	dataUpload(tb, dataFile(t, "ids.csv", b.String()))
+	dataWaitLoaded(tb, "ids.csv")
+	if n := tb.eval(`document.querySelectorAll("#data-result .data-alert").length`); n.(float64) != 0 {
+		t.Errorf("an alert for a good label column")
+	}
+	version := tb.evalString(`document.getElementById("data").dataset.version`)
+	dataSelect(tb, "label", "doc")
+	tb.waitFor(`document.getElementById("data").dataset.version !== ` + strconv.Quote(version))
+	alert := tb.evalString(`document.querySelector('#data-result .data-alert[role="alert"]')?.innerText ?? ""`)
+	for _, want := range []string{"Is “doc” really the label column?", "300 different labels in 300 rows", "Choose another label column", "Use “sentiment” as the label"} {
+		if !strings.Contains(alert, want) {
+			t.Errorf("alert %q lacks %q", alert, want)
+		}
+	}
+	// It comes before the report, and the rare-label list stays short.
+	if first := tb.evalString(`document.querySelector("#data-result .data-result").firstElementChild.className`); first != "data-alert" {
+		t.Errorf("the first thing in the result is %q, not the alert", first)
+	}
+	if n := tb.eval(`document.querySelectorAll("#data-result .data-rare li").length`); n.(float64) > 20 {
+		t.Errorf("%v rare labels listed", n)
+	}
+	tb.screenshot("desktop-data-many-labels")
+	tb.click(`#data-result button[data-label-column="sentiment"]`)
+	tb.waitFor(`document.querySelector("#data-columns [name=label]").value === "sentiment" && document.querySelector("#data-result .data-alert") === null`)
+	if got := tb.evalString(dataBarLabels); got != "negative|neutral|positive" {
+		t.Errorf("after choosing sentiment the classes are %q", got)
+	}
+}

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"textlab/core/lexicon"
 	"textlab/core/vader"
 )
 
@@ -181,16 +183,21 @@ func TestDictionaryDataset(t *testing.T) {
 			if !strings.Contains(means, "Democratic") || !strings.Contains(means, "Republican") {
 				t.Errorf("means per label: %q", means)
 			}
-			// Rule: compound ≥ 0.05 → Democratic, otherwise Republican.
+			// The labels are not sentiments: the default rule (no neutral
+			// label, so two sides at 0) says which outcomes have no label.
+			tb.waitFor(`document.querySelector("#dict-mapping .dict-unmapped")?.textContent.includes("compound ≥ 0")`)
+			if neutral := tb.eval(`document.getElementById("dict-rule-neutral").checked`); neutral != false {
+				t.Errorf("neutral band %v by default on a file without a neutral label", neutral)
+			}
+			// Rule: compound ≥ 0 → Democratic, otherwise Republican.
 			tb.eval(`(() => {
-				document.getElementById("dict-rule-neutral").click();
 				const set = (outcome, label) => { const s = document.querySelector('#dict-mapping select[data-outcome="' + outcome + '"]'); s.value = label; s.dispatchEvent(new Event("change")); };
 				set("above", "Democratic"); set("below", "Republican");
 				return true })()`)
 			tb.click("#dict-evaluate")
 			tb.waitFor(`document.querySelector("#dict-eval-result .dict-eval") !== null`)
 			method := tb.evalString(`document.querySelector("#dict-eval-result .dict-method strong").textContent`)
-			if method != "VADER compound ≥ 0.05" {
+			if method != "VADER compound ≥ 0" {
 				t.Errorf("method %q", method)
 			}
 			if n := tb.eval(`document.querySelectorAll("#dict-eval-result svg.heatmap-svg").length`); n.(float64) != 1 {
@@ -206,7 +213,7 @@ func TestDictionaryDataset(t *testing.T) {
 			tb.waitFor(`document.getElementById("dict-board-msg").textContent.startsWith("Added")`)
 			run := tb.evalString(`import("./static/store.js").then(m => m.listRuns()).then(r => JSON.stringify(r[r.length - 1]))`)
 			after := tb.eval(`import("./static/store.js").then(m => m.listRuns()).then(r => r.length)`).(float64)
-			if after != before+1 || !strings.Contains(run, `"method":"VADER compound ≥ 0.05"`) || !strings.Contains(run, `"dataset":"sotu-party.csv"`) || !strings.Contains(run, `"accuracy":`) {
+			if after != before+1 || !strings.Contains(run, `"method":"VADER compound ≥ 0"`) || !strings.Contains(run, `"dataset":"sotu-party.csv"`) || !strings.Contains(run, `"accuracy":`) {
 				t.Errorf("board %v → %v runs, last %s", before, after, run)
 			}
 			tb.eval(`window.scrollTo(0, 0)`)
@@ -240,5 +247,116 @@ func TestDictionaryDataset(t *testing.T) {
 				t.Errorf("VADER rule form: %q", got)
 			}
 		})
+	}
+}
+
+// dictMoods are short texts with a neutral label: a third of them have no
+// sentiment word at all.
+var dictMoods = [][2]string{
+	{"I love this wonderful film", "positive"}, {"great acting and a happy ending", "positive"},
+	{"what a fantastic day", "positive"}, {"good food and nice people", "positive"},
+	{"I hate this awful film", "negative"}, {"terrible acting and a sad ending", "negative"},
+	{"what a horrible day", "negative"}, {"bad food and rude people", "negative"},
+	{"the film starts at eight", "neutral"}, {"the table is made of wood", "neutral"},
+	{"we took the train to work", "neutral"}, {"it was a Tuesday", "neutral"},
+}
+
+// dictLoadData loads a labeled CSV on the Data page and comes back to the
+// dictionary page.
+func dictLoadData(t *testing.T, tb *tab, name string, rows [][2]string) {
+	t.Helper()
+	content := "text,label\n"
+	for _, r := range rows {
+		content += r[0] + "," + r[1] + "\n"
+	}
+	tb.click(`nav.tabs a[data-tab="data"]`)
+	tb.waitFor(`!document.getElementById("data").hidden`)
+	dataUpload(tb, dataFile(t, name, content))
+	dataWaitLoaded(tb, name)
+	tb.click(`nav.tabs a[data-tab="dictionary"]`)
+	tb.waitFor(`!document.getElementById("dictionary").hidden`)
+}
+
+// dictRuleForm describes the rule form: kind, threshold, band, and each
+// outcome's label ("above=positive ...").
+const dictRuleForm = `(() => [document.getElementById("dict-rule-kind").value,
+	document.getElementById("dict-rule-threshold-field").hidden ? "-" : document.getElementById("dict-rule-threshold").value,
+	document.getElementById("dict-rule-neutral-field").hidden ? "-" : String(document.getElementById("dict-rule-neutral").checked),
+	...[...document.querySelectorAll("#dict-mapping select")].map(s => s.dataset.outcome + "=" + s.value)].join(" "))()`
+
+// dictChoose makes a built-in dictionary the active one.
+func dictChoose(tb *tab, source, name string) {
+	tb.t.Helper()
+	tb.click(`input[name="dict-source"][value="` + source + `"]`)
+	tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "` + name + `"`)
+}
+
+// The default rule fits the data set's labels, and shows its mapping before
+// scoring: with a neutral label, texts without a sentiment word are
+// predicted neutral (not "no label", always wrong); without one, they get
+// the positive side of a split at 0.
+func TestDictionaryDefaultsFollowLabels(t *testing.T) {
+	tb, _ := openDictionary(t, 1280, 800)
+	dictLoadData(t, tb, "moods.csv", dictMoods)
+	steps := []struct{ source, name, want string }{
+		{"vader", "VADER", "compound 0.05 true above=positive below=negative neutral=neutral"},
+		{"afinn", "AFINN-111", "score 1 true above=positive below=negative neutral=neutral"},
+		{"bing", "Bing opinion lexicon", "majority - - negative=negative positive=positive no match=neutral"},
+		{"afinn", "AFINN-111", "score 1 true above=positive below=negative neutral=neutral"},
+	}
+	for _, st := range steps {
+		dictChoose(tb, st.source, st.name)
+		tb.waitFor(dictRuleForm + ` === ` + fmt.Sprintf("%q", st.want))
+	}
+	if n := tb.eval(`document.querySelectorAll("#dict-mapping .dict-unmapped").length`); n.(float64) != 0 {
+		t.Errorf("an outcome without a label by default")
+	}
+
+	// AFINN's default on these texts: the page computes what core/lexicon
+	// computes for the same default rule, and predicts no label outside
+	// the data set's.
+	texts, gold := make([]string, len(dictMoods)), make([]string, len(dictMoods))
+	for i, r := range dictMoods {
+		texts[i], gold[i] = r[0], r[1]
+	}
+	labels := []string{"negative", "neutral", "positive"}
+	scored, err := lexicon.ScoreTexts(context.Background(), lexicon.AFINN(), texts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := lexicon.Evaluate(scored, gold, lexicon.DefaultSettings(lexicon.AFINN(), labels).GuessLabels(lexicon.AFINN(), labels))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.click(`[data-job="dict-score"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="dict-score"]').dataset.state === "done" && !document.getElementById("dict-evaluate").disabled`)
+	tb.click("#dict-evaluate")
+	tb.waitFor(`document.querySelector("#dict-eval-result .dict-eval") !== null`)
+	acc := tb.evalString(`document.querySelector("#dict-eval-result .dict-eval").dataset.accuracy`)
+	t.Logf("AFINN default on moods.csv: %s, accuracy %s", want.Rule.Kind, acc)
+	if w := fmt.Sprintf("%.4f", want.Report.Accuracy); acc != w || want.Report.Accuracy < 0.9 {
+		t.Errorf("AFINN default accuracy %s, want %s (at least 0.9)", acc, w)
+	}
+	if n := tb.eval(`[...document.querySelectorAll("#dict-eval-result .dict-report tbody th")].filter(th => th.textContent.includes("predicted only")).length`); n.(float64) != 0 {
+		t.Errorf("the default rule predicts labels the data set does not have")
+	}
+	tb.screenshot("desktop-dictionary-defaults")
+
+	// Two labels, no neutral: the defaults follow the new data set.
+	var twoLabels [][2]string
+	for _, r := range dictMoods {
+		if r[1] != "neutral" {
+			twoLabels = append(twoLabels, r)
+		}
+	}
+	twoLabels = append(twoLabels, [2]string{"the film starts at eight", "negative"}, [2]string{"we took the train", "positive"})
+	dictLoadData(t, tb, "two.csv", twoLabels)
+	tb.waitFor(dictRuleForm + ` === "score 0 false above=positive below=negative"`)
+	for _, st := range []struct{ source, name, want string }{
+		{"bing", "Bing opinion lexicon", "majority - - negative=negative positive=positive no match=positive"},
+		{"vader", "VADER", "compound 0 false above=positive below=negative"},
+	} {
+		dictChoose(tb, st.source, st.name)
+		tb.waitFor(dictRuleForm + ` === ` + fmt.Sprintf("%q", st.want))
 	}
 }

@@ -17,17 +17,53 @@ function setStatus(state, text) {
 
 // --- navigation: one document, one visible section at a time -------------
 const sections = [...document.querySelectorAll("section.page")];
+const nav = document.querySelector("nav.tabs");
+let current = null;
+
+/** showSection shows the section the URL names (the first one when it names
+ * none); a later fragment that names no section (an anchor inside a page,
+ * the skip link without scripts) keeps the section on screen. */
 function showSection() {
   const id = location.hash.slice(1);
-  const current = sections.find((s) => s.id === id) ?? sections[0];
+  const named = sections.find((s) => s.id === id);
+  if (!named && current) return;
+  current = named ?? sections[0];
   for (const s of sections) s.hidden = s !== current;
-  for (const a of document.querySelectorAll("nav.tabs a")) {
-    if (a.dataset.tab === current.id) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
+  for (const a of nav.querySelectorAll("a")) {
+    if (a.dataset.tab === current.id) {
+      a.setAttribute("aria-current", "page");
+      keepInView(a);
+    } else a.removeAttribute("aria-current");
+  }
+}
+
+/** keepInView scrolls the navigation sideways (on a narrow screen it is one
+ * scrolling row) so that the current tab is visible. */
+function keepInView(a) {
+  if (nav.scrollWidth <= nav.clientWidth) return;
+  const left = a.offsetLeft - nav.offsetLeft;
+  if (left < nav.scrollLeft || left + a.offsetWidth > nav.scrollLeft + nav.clientWidth) {
+    nav.scrollLeft = Math.max(0, left - (nav.clientWidth - a.offsetWidth) / 2);
   }
 }
 window.addEventListener("hashchange", showSection);
 showSection();
+
+// The sticky header's height, for scroll-padding-top (app.css): anchors and
+// focused elements land below it, on a phone and on a desktop alike.
+const header = document.querySelector("header.top");
+const setHeaderHeight = () => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`);
+new ResizeObserver(setHeaderHeight).observe(header);
+setHeaderHeight();
+
+// The skip link moves the focus to the title of the section on screen,
+// without changing the URL (which names the section).
+document.querySelector(".skip-link")?.addEventListener("click", (ev) => {
+  ev.preventDefault();
+  const title = current?.querySelector("h1") ?? document.getElementById("main");
+  title.focus();
+  title.scrollIntoView({ block: "start" });
+});
 
 // --- start the engine ------------------------------------------------------
 async function main() {

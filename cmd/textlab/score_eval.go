@@ -57,13 +57,13 @@ func (f *evalFlags) evalMode() bool {
 // the flags given on top, and a label for each outcome --map leaves out
 // (lexicon.RuleSettings.GuessLabels, as the page pre-selects them).
 func (f *evalFlags) settings(dic *lexicon.Dictionary, labels []string) (lexicon.RuleSettings, error) {
-	s := lexicon.DefaultSettings(dic)
+	s := lexicon.DefaultSettings(dic, labels)
 	if f.set["rule"] {
 		k := lexicon.RuleKind(f.rule)
 		if !slices.Contains(lexicon.AllKinds(), k) {
 			return s, fmt.Errorf("%w: --rule must be compound, share, score or majority, not %q", errUsage, f.rule)
 		}
-		s = s.WithKind(k)
+		s = s.WithKind(k, labels)
 	}
 	if f.set["category"] {
 		s.Category = f.category

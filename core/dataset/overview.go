@@ -44,7 +44,7 @@ type Histogram struct {
 // of each class (a bar chart) and how long the texts are (a histogram).
 type Overview struct {
 	Examples int          `json:"examples"`
-	Classes  []ClassCount `json:"classes"` // most frequent first, ties by label
+	Classes  []ClassCount `json:"classes"` // most frequent first, ties in label order (SortLabels)
 	Lengths  Histogram    `json:"lengths"`
 }
 
@@ -72,12 +72,7 @@ func Summarise(examples []Example, opts OverviewOptions) Overview {
 	for l, n := range counts {
 		ov.Classes = append(ov.Classes, ClassCount{l, n})
 	}
-	slices.SortFunc(ov.Classes, func(a, b ClassCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(a.Label, b.Label)
-	})
+	sortClasses(ov.Classes)
 	if len(lengths) == 0 {
 		return ov
 	}

@@ -65,13 +65,47 @@ type Report struct {
 	// Duplicates lists texts that occur more than once, by first line.
 	Duplicates []Duplicate `json:"duplicates"`
 	// Classes counts the usable examples per label, most frequent first
-	// (ties by label).
+	// (ties in label order: SortLabels).
 	Classes []ClassCount `json:"classes"`
 	// RareLabels are the labels with fewer than two examples: they cannot
 	// appear in both a training and a test set.
 	RareLabels []ClassCount `json:"rare_labels"`
 	// Warnings are notes about the whole file.
 	Warnings []string `json:"warnings"`
+	// LabelAlert is set when the label column looks like an id, a date or
+	// free text rather than classes (LabelsSuspect); nil otherwise.
+	LabelAlert *LabelAlert `json:"label_alert,omitempty"`
+}
+
+// ManyLabels is the most distinct labels a label column has before the
+// report calls it suspect: a methods course's classes are a handful, rarely
+// dozens.
+const ManyLabels = 50
+
+// LabelAlert says that the chosen label column is probably not one, and
+// which columns may be.
+type LabelAlert struct {
+	// Labels is the number of distinct labels; Rows the usable rows.
+	Labels int `json:"labels"`
+	Rows   int `json:"rows"`
+	// Candidates are the other columns (not the text, id or group) that
+	// look like labels, fewest distinct values first: each has 2 to
+	// ManyLabels distinct values and at least two rows per value on average.
+	Candidates []LabelCandidate `json:"candidates"`
+}
+
+// LabelCandidate is a column that could be the label column.
+type LabelCandidate struct {
+	Column string `json:"column"`
+	Labels int    `json:"labels"` // distinct non-empty values
+}
+
+// LabelsSuspect reports whether labels distinct labels over rows usable
+// rows look like something other than classes: more than ManyLabels of
+// them, or more than 10 with fewer than two rows per label on average (an
+// id column chosen as the label has one row per label).
+func LabelsSuspect(labels, rows int) bool {
+	return labels > ManyLabels || (labels > 10 && 2*labels > rows)
 }
 
 // Validate picks the usable rows of t for cols and reports on the rest. A
@@ -134,16 +168,14 @@ func Validate(ctx context.Context, t *Table, cols Columns, opts Options) ([]Exam
 	for label, n := range counts {
 		rep.Classes = append(rep.Classes, ClassCount{label, n})
 	}
-	slices.SortFunc(rep.Classes, func(a, b ClassCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(a.Label, b.Label)
-	})
+	sortClasses(rep.Classes)
 	for _, c := range rep.Classes {
 		if c.Count < 2 {
 			rep.RareLabels = append(rep.RareLabels, c)
 		}
+	}
+	if LabelsSuspect(len(counts), len(examples)) {
+		rep.LabelAlert = &LabelAlert{Labels: len(counts), Rows: len(examples), Candidates: labelCandidates(t, cols)}
 	}
 	if ii >= 0 {
 		if dup := duplicateIDs(examples); dup != "" {
@@ -162,6 +194,37 @@ func Validate(ctx context.Context, t *Table, cols Columns, opts Options) ([]Exam
 			cols.Label, rep.Classes[0].Label)
 	}
 	return examples, rep, nil
+}
+
+// labelCandidates lists the columns of t, other than those chosen in cols,
+// that look like labels (see LabelAlert.Candidates).
+func labelCandidates(t *Table, cols Columns) []LabelCandidate {
+	out := []LabelCandidate{}
+	for j, name := range t.Columns {
+		if name == cols.Text || name == cols.Label || name == cols.ID || name == cols.Group {
+			continue
+		}
+		seen := map[string]bool{}
+		filled := 0
+		for _, r := range t.Rows {
+			v := strings.TrimSpace(r.Field(j))
+			if v == "" {
+				continue
+			}
+			filled++
+			if !seen[v] {
+				seen[v] = true
+				if len(seen) > ManyLabels {
+					break
+				}
+			}
+		}
+		if n := len(seen); n >= 2 && !LabelsSuspect(n, filled) && 2*n <= filled {
+			out = append(out, LabelCandidate{Column: name, Labels: n})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b LabelCandidate) int { return cmp.Compare(a.Labels, b.Labels) })
+	return out
 }
 
 // columnIndexes finds the chosen columns in t; ID and Group give -1 when

@@ -2,8 +2,8 @@ package lexicon
 
 import (
 	"fmt"
-	"slices"
 
+	"textlab/core/dataset"
 	"textlab/core/metrics"
 )
 
@@ -15,8 +15,9 @@ type Evaluation struct {
 	// Predicted is the rule's label of each document.
 	Predicted []string
 	// Classes are the labels in the order of Report and Confusion: the
-	// gold labels sorted (byte order, as the data set sorts them), then
-	// the labels only the rule predicts, in order of first prediction.
+	// gold labels in the order people read them (dataset.SortLabels: by
+	// value when all are numbers, "2" before "10" otherwise too), then the
+	// labels only the rule predicts, in order of first prediction.
 	Classes []string
 	// GoldClasses is how many of Classes are gold labels (the first ones).
 	GoldClasses int
@@ -52,7 +53,7 @@ func Evaluate(sc *Scored, gold []string, s RuleSettings) (Evaluation, error) {
 			e.Classes = append(e.Classes, g)
 		}
 	}
-	slices.Sort(e.Classes)
+	dataset.SortLabels(e.Classes)
 	e.GoldClasses = len(e.Classes)
 	for i, c := range e.Classes {
 		index[c] = i

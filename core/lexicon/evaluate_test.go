@@ -199,14 +199,26 @@ func TestFit(t *testing.T) {
 			Mapping: map[string]string{"above": "neutral", "below": "", "neutral": "gone", "negemo": "x"}}, nil, labels,
 			RuleSettings{Kind: Compound, Threshold: 0.05, Neutral: true, Mapping: map[string]string{"above": "neutral", "below": "", "neutral": "neutral", "negemo": "x"}}},
 		{"majority guesses by name", RuleSettings{Kind: Majority}, mood, labels,
-			RuleSettings{Kind: Majority, Category: "posemo", Mapping: map[string]string{"posemo": "positive", "negemo": "Negative", NoMatch: ""}}},
+			RuleSettings{Kind: Majority, Category: "posemo", Mapping: map[string]string{"posemo": "positive", "negemo": "Negative", NoMatch: "neutral"}}},
+		// The defaults a student expects: a neutral band when the data has
+		// a neutral label, two sides at 0 when it has not.
+		{"VADER on two labels", RuleSettings{}, nil, []string{"neg", "pos"},
+			RuleSettings{Kind: Compound, Mapping: map[string]string{"above": "pos", "below": "neg"}}},
+		{"AFINN on three labels", RuleSettings{}, afinn, labels,
+			RuleSettings{Kind: Score, Category: "positive", Threshold: 1, Neutral: true, Mapping: map[string]string{"above": "positive", "below": "Negative", "neutral": "neutral"}}},
+		{"AFINN on two labels", RuleSettings{}, afinn, []string{"negative", "positive"},
+			RuleSettings{Kind: Score, Category: "positive", Mapping: map[string]string{"above": "positive", "below": "negative"}}},
+		{"Bing on three labels", RuleSettings{}, bing, labels,
+			RuleSettings{Kind: Majority, Category: "positive", Mapping: map[string]string{"negative": "Negative", "positive": "positive", NoMatch: "neutral"}}},
+		{"Bing on two labels", RuleSettings{}, bing, []string{"negative", "positive"},
+			RuleSettings{Kind: Majority, Category: "positive", Mapping: map[string]string{"negative": "negative", "positive": "positive", NoMatch: "positive"}}},
 	}
 	for _, tc := range tests {
 		if got := tc.in.Fit(tc.d, tc.labels); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
-	if s := (RuleSettings{Kind: Share, Category: "negemo", Threshold: 0.3, Mapping: map[string]string{"above": "a"}}).WithKind(Compound); !reflect.DeepEqual(s,
+	if s := (RuleSettings{Kind: Share, Category: "negemo", Threshold: 0.3, Mapping: map[string]string{"above": "a"}}).WithKind(Compound, nil); !reflect.DeepEqual(s,
 		RuleSettings{Kind: Compound, Category: "negemo", Threshold: 0.05, Neutral: true, Mapping: map[string]string{"above": "a"}}) {
 		t.Errorf("WithKind: %+v", s)
 	}
@@ -225,7 +237,10 @@ func TestGuessLabel(t *testing.T) {
 		{"posemo", []string{"negative", "positive"}, "positive"},
 		{"Négatif", []string{"négatif", "positif"}, "négatif"},
 		{"émotion", []string{"émoi", "x"}, "émoi"}, // three characters, not bytes
-		{NoMatch, []string{"none", "neg"}, ""},
+		{NoMatch, []string{"none", "neg"}, "none"},
+		{NoMatch, []string{"negative", "neutral", "positive"}, "neutral"},
+		{NoMatch, []string{"neg", "pos"}, "pos"}, // as a score of 0 on a two-sided rule
+		{NoMatch, []string{"ham", "spam"}, ""},
 		{"above", nil, ""},
 	}
 	for _, tc := range tests {
@@ -244,7 +259,7 @@ func TestOutcomesAndDescribe(t *testing.T) {
 		outcomes string
 		method   string
 	}{
-		{KindSettings(Compound), nil, "VADER", "above: compound ≥ 0.05; below: compound ≤ −0.05; neutral: in between", "VADER compound ≥ 0.05, neutral band"},
+		{KindSettings(Compound, nil), nil, "VADER", "above: compound ≥ 0.05; below: compound ≤ −0.05; neutral: in between", "VADER compound ≥ 0.05, neutral band"},
 		{RuleSettings{Kind: Compound, Threshold: -0.25}, nil, "VADER", "above: compound ≥ -0.25; below: compound < -0.25", "VADER compound ≥ -0.25"},
 		{RuleSettings{Kind: Share, Category: "posemo", Threshold: 0.125}, mood, "mood.dic", "above: posemo share ≥ 0.125; below: posemo share < 0.125", "mood.dic posemo share ≥ 12.5%"},
 		{RuleSettings{Kind: Score, Neutral: true}, AFINN(), "AFINN-111", "above: score ≥ 0; below: score ≤ −0; neutral: in between", "AFINN-111 score ≥ 0, neutral band"},
@@ -333,4 +348,25 @@ func ExampleEvaluate() {
 	// neg [2 0 1]
 	// pos [0 2 0]
 	// neutral [0 0 0]
+}
+
+// Gold labels that are numbers are ordered by value in the report and the
+// confusion matrix (as the Data page lists them), not as strings.
+func TestEvaluateNumericClassOrder(t *testing.T) {
+	mood := mustParse(t, "mood.dic", "%\n1\tposemo\n2\tnegemo\n%\nhapp*\t1\nsad\t2\n")
+	sc, err := ScoreTexts(context.Background(), mood, []string{"happy", "sad", "a table", "happy days"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := RuleSettings{Kind: Majority, Mapping: map[string]string{"posemo": "10", "negemo": "2", NoMatch: "1"}}
+	ev, err := Evaluate(sc, []string{"10", "2", "1", "100"}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"1", "2", "10", "100"}; !reflect.DeepEqual(ev.Classes, want) {
+		t.Errorf("classes %q, want %q", ev.Classes, want)
+	}
+	if ev.Report.Accuracy != 0.75 {
+		t.Errorf("accuracy %v, want 0.75", ev.Report.Accuracy)
+	}
 }

@@ -70,14 +70,29 @@ func (k RuleKind) HasThreshold() bool { return k != Majority }
 // value can fall below -threshold.
 func (k RuleKind) HasBand() bool { return k == Compound || k == Score || k == "" }
 
-// KindSettings returns the settings a rule of kind k starts with: compound
-// ≥ 0.05 with a neutral band (VADER's authors' rule), a share of 5%, a
-// score of 0, or the majority category.
-func KindSettings(k RuleKind) RuleSettings {
+// KindSettings returns the settings a rule of kind k starts with on data
+// with the given labels (nil: not known yet). With a neutral label among
+// them (GuessLabel finds one for OutcomeNeutral), or none known, the
+// compound and score rules have a neutral band: compound ≥ 0.05, ≤ −0.05
+// and in between (VADER's authors' rule), score ≥ 1, ≤ −1 and in between
+// (for AFINN's whole-number ratings: positive, negative, zero). Without
+// one, every text gets one of the two sides: compound ≥ 0 or score ≥ 0
+// above, below 0 below, so a text without a single sentiment word counts
+// as above. The share rule starts at 5%; the majority rule has no numbers.
+func KindSettings(k RuleKind, labels []string) RuleSettings {
 	s := RuleSettings{Kind: k}
+	band := len(labels) == 0 || GuessLabel(OutcomeNeutral, labels) != ""
 	switch k {
 	case Compound, "":
-		s.Kind, s.Threshold, s.Neutral = Compound, 0.05, true
+		s.Kind, s.Neutral = Compound, band
+		if band {
+			s.Threshold = 0.05
+		}
+	case Score:
+		s.Neutral = band
+		if band {
+			s.Threshold = 1
+		}
 	case Share:
 		s.Threshold = 0.05
 	}
@@ -85,13 +100,21 @@ func KindSettings(k RuleKind) RuleSettings {
 }
 
 // DefaultSettings returns the rule a page starts with for the scores of d
-// (nil: VADER): VADER's compound rule, or a word list's majority category
-// (with the category "positive" chosen for Share, if d has it).
-func DefaultSettings(d *Dictionary) RuleSettings {
-	if d == nil {
-		return KindSettings(Compound)
+// (nil: VADER) on data with the given labels (nil: not known yet): VADER's
+// compound rule; the summed score for a weighted list with "positive" and
+// "negative" categories (AFINN); otherwise the majority category (with
+// the category "positive" chosen for Share, if d has it). KindSettings
+// says where the thresholds and the neutral band start.
+func DefaultSettings(d *Dictionary, labels []string) RuleSettings {
+	switch {
+	case d == nil:
+		return KindSettings(Compound, labels)
+	case d.Weighted && slices.Contains(d.Categories, "positive") && slices.Contains(d.Categories, "negative"):
+		s := KindSettings(Score, labels)
+		s.Category = defaultCategory(d)
+		return s
 	}
-	s := KindSettings(Majority)
+	s := KindSettings(Majority, labels)
 	s.Category = defaultCategory(d)
 	return s
 }
@@ -107,23 +130,25 @@ func defaultCategory(d *Dictionary) string {
 }
 
 // WithKind returns s switched to kind k, with k's starting threshold and
-// band (KindSettings); the category and the mapping are kept.
-func (s RuleSettings) WithKind(k RuleKind) RuleSettings {
-	n := KindSettings(k)
+// band for data with the given labels (KindSettings); the category and the
+// mapping are kept.
+func (s RuleSettings) WithKind(k RuleKind, labels []string) RuleSettings {
+	n := KindSettings(k, labels)
 	n.Category, n.Mapping = s.Category, s.Mapping
 	return n
 }
 
 // Fit adapts s to the scores of d (nil: VADER) and to the labels of a data
 // set, as a page does when a dictionary is chosen or the data set scored:
-// a kind that does not apply to d gives way to DefaultSettings(d); a
+// a kind that does not apply to d (or none) gives way to
+// DefaultSettings(d, labels); a
 // category d does not have gives way to "positive" or d's first; the band
 // goes for kinds without one; and the outcomes get labels (GuessLabels).
 // With no labels (nothing scored yet) the mapping is kept as it is. Entries
 // for other outcomes are kept too, so switching kinds and back restores them.
 func (s RuleSettings) Fit(d *Dictionary, labels []string) RuleSettings {
 	if !slices.Contains(Kinds(d), s.Kind) {
-		def := DefaultSettings(d)
+		def := DefaultSettings(d, labels)
 		def.Mapping = s.Mapping
 		if d != nil && slices.Contains(d.Categories, s.Category) {
 			def.Category = s.Category
@@ -167,11 +192,27 @@ func (s RuleSettings) GuessLabels(d *Dictionary, labels []string) RuleSettings {
 // means: the label spelled like it (ignoring case), else the first label
 // that starts like it ("above" → "pos…", "below" → "neg…", "neutral" →
 // "neu…", a category → its first three letters); "" when none does.
+//
+// NoMatch (no word of the dictionary in the text) means what a score of 0
+// means: the neutral label when there is one ("neu…", or "none"), else
+// the label of OutcomeAbove, as the two-sided rules put a score of 0 at or
+// above a threshold of 0.
 func GuessLabel(outcome string, labels []string) string {
 	for _, l := range labels {
 		if strings.EqualFold(l, outcome) {
 			return l
 		}
+	}
+	if outcome == NoMatch {
+		if l := GuessLabel(OutcomeNeutral, labels); l != "" {
+			return l
+		}
+		for _, l := range labels {
+			if strings.EqualFold(l, "none") {
+				return l
+			}
+		}
+		return GuessLabel(OutcomeAbove, labels)
 	}
 	prefix, ok := map[string]string{OutcomeAbove: "pos", OutcomeBelow: "neg", OutcomeNeutral: "neu"}[outcome]
 	if !ok {

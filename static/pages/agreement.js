@@ -55,6 +55,7 @@ export async function init(e) {
     ev.preventDefault();
     recompute();
   });
+  $("agreement-results").addEventListener("click", onPage);
   el.bootOn.addEventListener("change", onBootToggle);
   for (const input of [el.resamples, el.seed]) input.addEventListener("change", () => current && saveSettings(current.settings));
   wireJob("agreement-bootstrap", runBootstrap);
@@ -260,6 +261,26 @@ function onColumnsChange(ev) {
     Object.assign(settings, { coders: null, coder: "", code: "" });
   }
   recompute(settings);
+}
+
+/** onPage shows another page of the units with disagreement or of the
+ * unpairable units (the pagers' previous/next buttons). */
+async function onPage(ev) {
+  const b = ev.target.closest("button[data-disagree-offset], button[data-unpairable-offset]");
+  if (!b || b.disabled || !current) return;
+  const disagree = b.hasAttribute("data-disagree-offset");
+  const offset = Number(disagree ? b.dataset.disagreeOffset : b.dataset.unpairableOffset);
+  const list = disagree ? "disagreements" : "unpairable";
+  try {
+    const f = await engine.call("agreement.page", { settings: current.settings, list, offset });
+    const box = $(disagree ? "agreement-disagree-page" : "agreement-unpairable-page");
+    showFragment(box.id, f);
+    // Keep the pager's button under the pointer or the keyboard focus.
+    const again = box.querySelector(`button[data-${disagree ? "disagree" : "unpairable"}-offset]${b.textContent === "Next" ? ":last-of-type" : ""}`);
+    if (again && !again.disabled) again.focus();
+  } catch (err) {
+    showError(el.error, err.message);
+  }
 }
 
 function onBootToggle() {

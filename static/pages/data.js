@@ -158,18 +158,12 @@ async function ensureEngineHasData() {
 
 // --- showing ----------------------------------------------------------------
 
-/** show puts a DataResult on the page: name, column pickers, report. */
+/** show puts a DataResult on the page: name, column pickers (rendered by
+ * the engine), report. */
 function show(r) {
   current = r;
   $("data-name").textContent = r.name;
-  const form = $("data-columns");
-  for (const role of ["text", "label", "id", "group"]) {
-    const select = form.elements[role];
-    select.replaceChildren();
-    if (role === "id" || role === "group") select.append(new Option("(none)", ""));
-    for (const c of r.columns) select.append(new Option(c, c));
-    select.value = r.chosen[role] ?? "";
-  }
+  showControls(r.controls);
   showFragment("data-result", r);
   $("data-loaded").hidden = false;
   const section = $("data");
@@ -202,7 +196,7 @@ async function changeColumns() {
     r = await engine.call("data.columns", { columns });
   } catch (err) {
     fail(`These columns cannot be used: ${sentence(err.message)} The previous choice is still in use.`);
-    for (const role of ["text", "label", "id", "group"]) form.elements[role].value = current.chosen[role] ?? "";
+    showControls(current.controls);
     return;
   } finally {
     busy = false;
@@ -213,6 +207,22 @@ async function changeColumns() {
   if (saved) await store.set(KEY, { ...saved, columns: r.chosen }).catch(() => {});
 }
 
+/** showControls puts the engine's column pickers into the form, keeping
+ * the keyboard focus on the picker that had it. */
+function showControls(fragment) {
+  const box = $("data-column-pickers");
+  const focused = box.contains(document.activeElement) ? document.activeElement.name : "";
+  showFragment("data-column-pickers", fragment);
+  if (focused) $("data-columns").elements[focused]?.focus();
+}
+
+/** useLabelColumn answers a "Use … as the label" button of the report. */
+function useLabelColumn(column) {
+  const form = $("data-columns");
+  form.elements.label.value = column;
+  changeColumns();
+}
+
 /** setColumnsBusy disables the column pickers while the engine checks a choice. */
 function setColumnsBusy(on) {
   const form = $("data-columns");
@@ -221,8 +231,14 @@ function setColumnsBusy(on) {
   for (const el of form.elements) el.disabled = on;
 }
 
-/** page handles the previous/next buttons of the sample and the problems. */
+/** page handles the previous/next buttons of the sample and the problems,
+ * and the report's "Use … as the label" buttons. */
 async function page(ev) {
+  const use = ev.target.closest("button[data-label-column]");
+  if (use) {
+    useLabelColumn(use.dataset.labelColumn);
+    return;
+  }
   const b = ev.target.closest("button[data-sample-offset], button[data-problems-offset]");
   if (!b || b.disabled) return;
   const sample = b.hasAttribute("data-sample-offset");

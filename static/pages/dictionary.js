@@ -6,13 +6,16 @@
 // (dictionary.rule), and renders every result and form control with the
 // templ components; user text only ever reaches the DOM through textContent
 // or escaped templ output. The chosen dictionary (and an uploaded file), the
-// typed text and the rule are kept in IndexedDB, so a reload restores them.
+// typed text and the rule the user set for each dictionary are kept in
+// IndexedDB, so a reload restores them. Until the user sets a rule, the
+// engine's defaults for the dictionary and the loaded data set's labels
+// apply (lexicon.DefaultSettings), and follow a new data set.
 import { wireJob, showFragment, showError } from "../ui.js";
 import * as store from "../store.js";
 
 const CHOICE = "dictionary.choice"; // {source, name?, bytes?: Uint8Array}
 const UPLOAD = "dictionary.upload"; // the last uploaded file: {name, bytes}
-const RULE = "dictionary.rule"; // lexicon.RuleSettings: {kind, category, threshold, neutral, mapping}
+const RULES = "dictionary.rules"; // {[dictionary name]: lexicon.RuleSettings the user set}
 const TEXT = "dictionary.text"; // the typed text
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +23,8 @@ const $ = (id) => document.getElementById(id);
 let engine;
 let loaded = false; // whether a dictionary is active
 let scored = null; // {version}: the data set version last scored
-let savedRule = null; // the rule the user set last
+let dictName = ""; // the active dictionary's name
+let rules = {}; // the rules the user set, by dictionary name
 let lastRun = null; // the last evaluation's run, ready for board.add
 let ruleCalls = 0; // dictionary.rule calls made, so only the latest answer is shown
 
@@ -36,7 +40,9 @@ export async function init(e) {
   $("dict-rule-category").addEventListener("change", () => fitRule({ save: true }));
   $("dict-rule-neutral").addEventListener("change", () => fitRule({ save: true }));
   $("dict-rule-threshold").addEventListener("input", () => fitRule({ save: true }));
-  $("dict-mapping").addEventListener("change", saveRule);
+  // The mapping's selects are replaced with each answer: listen on their
+  // box (capturing, so every change is heard).
+  $("dict-mapping").addEventListener("change", () => fitRule({ save: true }), true);
   $("dict-rule").addEventListener("submit", (ev) => {
     ev.preventDefault();
     evaluate();
@@ -47,7 +53,8 @@ export async function init(e) {
 
   const text = await store.get(TEXT).catch(() => undefined);
   if (typeof text === "string") $("dict-text").value = text;
-  savedRule = (await store.get(RULE).catch(() => undefined)) ?? null;
+  const saved = await store.get(RULES).catch(() => undefined);
+  if (saved && typeof saved === "object") rules = saved;
 
   const section = $("data");
   dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "" });
@@ -73,11 +80,12 @@ async function load(source, name, bytes, { quiet = false, save = false } = {}) {
     checkRadio(source);
     $("dictionary").dataset.source = source;
     $("dictionary").dataset.dictionary = r.name;
+    dictName = r.name;
     if (save) {
       await store.set(CHOICE, source === "upload" ? { source, name, bytes } : { source }).catch((err) =>
         showError(error, `The dictionary is active but could not be saved for the next visit: ${err.message}`));
     }
-    await resetScores("", savedRule ?? {});
+    await resetScores("", userRule() ?? {});
     await tryText();
     return true;
   } catch (err) {
@@ -150,8 +158,12 @@ function dataChanged(detail) {
   } else {
     status.textContent = "No data set is loaded yet: load a labeled CSV or a sample on the Data page, then score it here.";
   }
+  // The mapping lists the new data set's labels (and the defaults follow
+  // them until the user sets a rule).
   if (scored && (!detail?.loaded || detail.version !== scored.version)) {
-    resetScores("The data set changed: score it again.");
+    resetScores("The data set changed: score it again.", userRule() ?? {});
+  } else {
+    fitRule({ settings: userRule() ?? {} });
   }
 }
 
@@ -186,9 +198,14 @@ function clearEvaluation() {
 
 // --- the rule ----------------------------------------------------------------
 
+/** userRule is the rule the user set for the active dictionary, or null. */
+function userRule() {
+  return rules[dictName] ?? null;
+}
+
 /** formRule reads the rule form (mapping entries of other rules kept). */
 function formRule() {
-  const mapping = { ...savedRule?.mapping };
+  const mapping = { ...userRule()?.mapping };
   for (const sel of document.querySelectorAll("#dict-mapping select")) {
     mapping[sel.dataset.outcome] = sel.value;
   }
@@ -202,10 +219,13 @@ function formRule() {
 }
 
 /** fitRule asks the engine to fit the rule form to the dictionary and the
- * scored labels (reset: the kind was just chosen) and shows its answer;
- * save keeps the fitted rule for the next visit. */
-async function fitRule({ reset = false, save = false, settings = formRule() } = {}) {
+ * loaded data set's labels (reset: the kind was just chosen; settings {}:
+ * the defaults) and shows its answer; save keeps the fitted rule as the
+ * user's, for the next visit. */
+async function fitRule({ reset = false, save = false, settings = null } = {}) {
   if (!loaded) return;
+  const fromForm = settings === null;
+  if (fromForm) settings = formRule();
   const call = ++ruleCalls;
   let r;
   try {
@@ -216,13 +236,14 @@ async function fitRule({ reset = false, save = false, settings = formRule() } = 
   }
   if (call !== ruleCalls) return; // a newer answer is on its way
   const s = r.settings;
-  const chosen = formRule().mapping; // labels picked while the engine answered stay picked
+  // Labels picked in the form while the engine answered stay picked.
+  const chosen = fromForm ? formRule().mapping : {};
   showFragment("dict-rule-kind", { html: r.kinds });
   showFragment("dict-rule-category", { html: r.categories });
   showFragment("dict-mapping", { html: r.mapping });
   for (const sel of document.querySelectorAll("#dict-mapping select")) {
     const label = chosen[sel.dataset.outcome];
-    if ([...sel.options].some((o) => o.value === label)) sel.value = label;
+    if (label !== undefined && [...sel.options].some((o) => o.value === label)) sel.value = label;
   }
   // Only what the engine changed is written back, never a number being typed.
   if (s.threshold !== settings.threshold) $("dict-rule-threshold").value = String(s.threshold);
@@ -234,17 +255,17 @@ async function fitRule({ reset = false, save = false, settings = formRule() } = 
 }
 
 function saveRule() {
-  savedRule = formRule();
-  store.set(RULE, savedRule).catch(() => {});
+  if (!dictName) return;
+  rules = { ...rules, [dictName]: formRule() };
+  store.set(RULES, rules).catch(() => {});
 }
 
 async function evaluate() {
   const error = $("dict-eval-error");
   const button = $("dict-evaluate");
-  saveRule();
   button.disabled = true;
   try {
-    const r = await engine.call("dictionary.evaluate", savedRule);
+    const r = await engine.call("dictionary.evaluate", formRule());
     error.hidden = true;
     showFragment("dict-eval-result", r);
     lastRun = r.run;

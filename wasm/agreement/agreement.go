@@ -23,6 +23,9 @@ import (
 //	agreement.load     {name, guess, settings} + file bytes → result
 //	agreement.example  {settings}                           → result
 //	agreement.compute  {settings, bootstrap?}               → result
+//	agreement.page     {settings, list, offset}             → a page of the units with disagreement
+//	                                                          (list "disagreements") or left out
+//	                                                          as unpairable ("unpairable")
 //	agreement.clear    {}                                   → cleared
 //
 // load parses the file, guesses the format and columns when guess is true
@@ -183,6 +186,36 @@ func Register(e *protocol.Engine) {
 		return compute(ctx, f.table, f.name, in.Settings, in.Bootstrap, progress)
 	})
 
+	e.Register("agreement.page", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in struct {
+			Settings settings `json:"settings"`
+			List     string   `json:"list"`   // "disagreements" or "unpairable"
+			Offset   int      `json:"offset"` // the first unit of the page
+		}
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		f, ok := protocol.Lookup[*loadedFile](store, fileKey)
+		if !ok {
+			return nil, errors.New("no coder file is loaded: choose a file or load the worked example first")
+		}
+		d, _, _, err := reliability(f.table, in.Settings)
+		if err != nil {
+			return nil, err
+		}
+		sum := &agreement.Summary{Coders: d.Coders, Unpairable: d.Unpairable()}
+		switch in.List {
+		case "disagreements":
+			if sum.Disagreements, err = agreement.Disagreements(d); err != nil {
+				return nil, err
+			}
+			return protocol.Render(ctx, ui.AgreementDisagreements(ui.DisagreePage(sum, in.Offset, 0)))
+		case "unpairable":
+			return protocol.Render(ctx, ui.AgreementUnpairableList(ui.UnpairablePage(sum, in.Offset, 0)))
+		}
+		return nil, protocol.BadRequest("agreement.page: list must be disagreements or unpairable, not %q", in.List)
+	})
+
 	e.Register("agreement.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 		store.Delete(fileKey)
 		var out cleared
@@ -261,17 +294,7 @@ func compute(ctx context.Context, t *dataset.Table, name string, s settings, boo
 	if err != nil {
 		return nil, protocol.BadRequest("%v", err)
 	}
-	layout, err := s.layout()
-	if err != nil {
-		return nil, err
-	}
-	layout = layout.Complete(t.Columns)
-	s = s.withLayout(layout)
-	records, lines := recordsOf(t)
-	d, err := agreement.FromRecords(records, lines, layout, strings.Fields(s.Missing))
-	if tf := (*agreement.TooFewCodersError)(nil); errors.As(err, &tf) && tf.Wide {
-		return nil, fmt.Errorf("line %d: pick at least two coder columns (picked: %s)", tf.Line, list(tf.Coders))
-	}
+	d, layout, s, err := reliability(t, s)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +347,27 @@ func compute(ctx context.Context, t *dataset.Table, name string, s settings, boo
 		return nil, err
 	}
 	return r, nil
+}
+
+// reliability builds the reliability data of t with the format, columns
+// and missing markers of s, and returns the completed layout and s with
+// the columns it used.
+func reliability(t *dataset.Table, s settings) (*agreement.Data, agreement.Layout, settings, error) {
+	layout, err := s.layout()
+	if err != nil {
+		return nil, layout, s, err
+	}
+	layout = layout.Complete(t.Columns)
+	s = s.withLayout(layout)
+	records, lines := recordsOf(t)
+	d, err := agreement.FromRecords(records, lines, layout, strings.Fields(s.Missing))
+	if tf := (*agreement.TooFewCodersError)(nil); errors.As(err, &tf) && tf.Wide {
+		return nil, layout, s, fmt.Errorf("line %d: pick at least two coder columns (picked: %s)", tf.Line, list(tf.Coders))
+	}
+	if err != nil {
+		return nil, layout, s, err
+	}
+	return d, layout, s, nil
 }
 
 // recordsOf returns the table's header and rows as CSV records, with the

@@ -3,6 +3,7 @@ package agreement
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -402,6 +403,57 @@ func TestHeatmap(t *testing.T) {
 		for _, w := range tc.notWant {
 			if strings.Contains(f.HTML, w) {
 				t.Errorf("%s: has %q", tc.name, w)
+			}
+		}
+	}
+}
+
+// Long lists of units come in pages of ui.AgreementPageSize: the results
+// show the first page, agreement.page any other.
+func TestAgreementPages(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("unit,a,b\n")
+	for i := range 45 {
+		fmt.Fprintf(&b, "d%d,x,y\n", i+1)
+	}
+	for i := range 25 {
+		fmt.Fprintf(&b, "u%d,x,\n", i+1)
+	}
+	r := resultOf(t, firstOf(serve(t, "agreement.load", `{"name":"many.csv","guess":true}`, b.String())))
+	for _, want := range []string{"Units with disagreement (45)", "units 1–20 of 45", "<th scope=\"row\">d20</th>", "units 1–20 of 25", `data-disagree-offset="20"`} {
+		if !strings.Contains(r.HTML, want) {
+			t.Errorf("results lack %q", want)
+		}
+	}
+	if strings.Contains(r.HTML, ">d21<") {
+		t.Errorf("the results show more than the first page")
+	}
+	settings, _ := json.Marshal(r.Settings)
+	tests := []struct {
+		list, offset string
+		want         []string
+		code         string
+	}{
+		{"disagreements", "40", []string{"units 41–45 of 45", ">d41<", ">d45<"}, ""},
+		{"disagreements", "99", []string{"units 41–45 of 45"}, ""}, // past the end: the last page
+		{"unpairable", "20", []string{"units 21–25 of 25", "unit <strong>u21</strong> has 1 code"}, ""},
+		{"coders", "0", nil, protocol.CodeBadRequest},
+	}
+	for _, tc := range tests {
+		m, _ := serve(t, "agreement.page", `{"settings":`+string(settings)+`,"list":"`+tc.list+`","offset":`+tc.offset+`}`, "")
+		if tc.code != "" {
+			if m.Error == nil || m.Error.Code != tc.code {
+				t.Errorf("%s: %+v, want error %s", tc.list, m, tc.code)
+			}
+			continue
+		}
+		f, ok := m.Result.(protocol.Fragment)
+		if m.Type != "result" || !ok {
+			t.Fatalf("%s %s: %+v", tc.list, tc.offset, m)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(f.HTML, want) {
+				t.Errorf("%s from %s lacks %q:\n%s", tc.list, tc.offset, want, f.HTML)
 			}
 		}
 	}

@@ -19,18 +19,21 @@ const (
 )
 
 // DataResult is the answer of data.load and data.columns: the rendered
-// report, overview and sample, plus what the page needs to fill in the
-// column pickers and to save the choice.
+// report, overview and sample, the rendered column pickers, and what the
+// page needs to save the choice.
 type DataResult struct {
-	HTML       string          `json:"html"`
-	Name       string          `json:"name"`
-	Columns    []string        `json:"columns"` // every column of the file
-	Chosen     dataset.Columns `json:"chosen"`  // the columns in use
-	Encoding   string          `json:"encoding"`
-	Warnings   []string        `json:"warnings"`
-	RowsRead   int             `json:"rows_read"`
-	RowsUsable int             `json:"rows_usable"`
-	Version    int             `json:"version"` // the session's data version
+	HTML string `json:"html"`
+	// Controls are the column pickers (ui.DataColumns) with the columns in
+	// use selected.
+	Controls   protocol.Fragment `json:"controls"`
+	Name       string            `json:"name"`
+	Columns    []string          `json:"columns"` // every column of the file
+	Chosen     dataset.Columns   `json:"chosen"`  // the columns in use
+	Encoding   string            `json:"encoding"`
+	Warnings   []string          `json:"warnings"`
+	RowsRead   int               `json:"rows_read"`
+	RowsUsable int               `json:"rows_usable"`
+	Version    int               `json:"version"` // the session's data version
 }
 
 // dataLoadIn is the payload of data.load; the file's bytes come in
@@ -192,8 +195,12 @@ func dataResult(ctx context.Context, d *Loaded) (DataResult, error) {
 	if err != nil {
 		return DataResult{}, err
 	}
+	controls, err := protocol.Render(ctx, ui.DataColumns(d.Table.Columns, d.Columns))
+	if err != nil {
+		return DataResult{}, err
+	}
 	return DataResult{
-		HTML: f.HTML, Name: d.Name, Columns: d.Table.Columns, Chosen: d.Columns,
+		HTML: f.HTML, Controls: controls, Name: d.Name, Columns: d.Table.Columns, Chosen: d.Columns,
 		Encoding: d.Report.Encoding, Warnings: d.Report.Warnings,
 		RowsRead: d.Report.RowsRead, RowsUsable: d.Report.RowsUsable, Version: d.Version,
 	}, nil

@@ -48,7 +48,10 @@ func TestDataMethods(t *testing.T) {
 		{"one class", "data.load", `{"name":"o.csv"}`, "text,label\na,x\nb,x\n", protocol.CodeFailed, []string{"only one class"}, "r.csv"},
 		{"binary", "data.load", `{"name":"b.csv"}`, "\x00\x01\x02PK\x03\x04\x00\x00\xff\xfe\x00", protocol.CodeFailed, []string{"binary"}, "r.csv"},
 		{"10000 columns", "data.load", `{"name":"w.csv"}`, "text,label\n" + strings.Repeat("x,", 9999) + "y\n", protocol.CodeFailed, []string{"columns"}, "r.csv"},
-		{"columns", "data.columns", `{"columns":{"text":"text","label":"speaker","id":"id"}}`, "", "", []string{`"label":"speaker"`, `"rows_usable":4`}, "r.csv"},
+		{"columns", "data.columns", `{"columns":{"text":"text","label":"speaker","id":"id"}}`, "", "", []string{`"label":"speaker"`, `"rows_usable":4`,
+			// the pickers, rendered: every column, the choice selected, "(none)" for the group
+			`"controls":{"html":"<label>`, `<select name=\"label\" required><option value=\"id\">id</option>`, `<option value=\"speaker\" selected>speaker</option>`,
+			`<select name=\"group\"><option value=\"\" selected>(none)</option>`}, "r.csv"},
 		{"columns same", "data.columns", `{"columns":{"text":"text","label":"text"}}`, "", protocol.CodeFailed, []string{"both column"}, "r.csv"},
 		{"columns missing", "data.columns", `{"columns":{"text":"nope","label":"label"}}`, "", protocol.CodeFailed, []string{`no column "nope"`}, "r.csv"},
 		{"browse", "data.browse", `{"offset":2}`, "", "", []string{"rows 3–4 of 4"}, "r.csv"},

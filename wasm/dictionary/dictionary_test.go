@@ -432,8 +432,9 @@ func TestDictionaryAgreement(t *testing.T) {
 	}
 }
 
-// dictionary.rule fits the form to the dictionary and the scored labels:
-// the rules that apply, the category, the outcomes and their guessed labels.
+// dictionary.rule fits the form to the dictionary and the loaded data
+// set's labels, scored or not: the rules that apply, the category, the
+// outcomes and their guessed labels.
 func TestDictionaryRule(t *testing.T) {
 	examples := []dataset.Example{
 		{Line: 2, Text: "I love this", Label: "Positive"},
@@ -451,18 +452,21 @@ func TestDictionaryRule(t *testing.T) {
 		wantOut               []string
 	}
 	steps := []step{
+		// No neutral label: the defaults split at 0 without a band, and the
+		// mapping shows before scoring.
 		{"vader before scoring", "vader", `{}`, false,
-			`{"kind":"compound","threshold":0.05,"neutral":true}`, `{"category":false,"neutral":true,"threshold":true}`,
-			[]string{`<option value="compound" selected>`, `<option value="share" disabled>`, "Score a data set first"}, []string{"<select"}},
+			`{"kind":"compound","threshold":0,"neutral":false,"mapping":{"above":"Positive","below":"negative"}}`, `{"category":false,"neutral":true,"threshold":true}`,
+			[]string{`<option value="compound" selected>`, `<option value="share" disabled>`, `compound ≥ 0 →`, `compound &lt; 0 →`}, []string{"dict-unmapped"}},
 		{"vader scored", "vader", `{"kind":"compound","threshold":0.1,"neutral":true,"mapping":{"above":"negative"}}`, true,
 			`{"kind":"compound","threshold":0.1,"neutral":true,"mapping":{"above":"negative","below":"negative","neutral":""}}`, "",
 			[]string{`<label for="dict-map-0">compound ≥ 0.1 →</label>`, `compound ≤ −0.1 →`, `data-outcome="neutral"><option value="" selected>no label (predict “neutral”, always wrong)`,
-				`<option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option>`, `data-outcome="above"><option value="">no label (predict “above”, always wrong)</option> <option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option><option value="Positive">Positive</option><option value="negative" selected>`},
+				`<option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option>`, `data-outcome="above"><option value="">no label (predict “above”, always wrong)</option> <option value="&lt;b&gt;other&lt;/b&gt;">&lt;b&gt;other&lt;/b&gt;</option><option value="negative" selected>negative</option><option value="Positive">Positive</option>`,
+				`<strong>No label for “in between”:</strong> texts with that outcome count as wrong.`},
 			[]string{"<b>"}},
-		{"a new kind starts afresh", "vader", `{"kind":"compound","threshold":0.3,"neutral":false,"reset":true}`, true,
-			`{"kind":"compound","threshold":0.05,"neutral":true,"mapping":{"above":"Positive","below":"negative","neutral":""}}`, "", nil, nil},
+		{"a new kind starts afresh", "vader", `{"kind":"compound","threshold":0.3,"neutral":true,"reset":true}`, true,
+			`{"kind":"compound","threshold":0,"neutral":false,"mapping":{"above":"Positive","below":"negative"}}`, "", nil, nil},
 		{"bing: the VADER rule gives way to majority", "bing", `{"kind":"compound","threshold":0.05,"neutral":true}`, true,
-			`{"kind":"majority","category":"positive","threshold":0,"neutral":false,"mapping":{"negative":"negative","no match":"","positive":"Positive"}}`,
+			`{"kind":"majority","category":"positive","threshold":0,"neutral":false,"mapping":{"negative":"negative","no match":"Positive","positive":"Positive"}}`,
 			`{"category":false,"neutral":false,"threshold":false}`,
 			[]string{`<option value="compound" disabled>`, `<option value="score" disabled>`, `<option value="majority" selected>`, `<option value="positive" selected>positive</option>`,
 				`most matches in “positive” →`, `no word matched →`}, nil},
@@ -470,7 +474,7 @@ func TestDictionaryRule(t *testing.T) {
 			`{"kind":"share","category":"negative","threshold":0.05,"neutral":false,"mapping":{"above":"Positive","below":"negative"}}`,
 			`{"category":true,"neutral":false,"threshold":true}`, []string{`negative share ≥ 0.05 →`, `negative share &lt; 0.05 →`}, nil},
 		{"afinn allows the score rule", "afinn", `{"kind":"score","threshold":-1,"neutral":false}`, false,
-			`{"kind":"score","category":"positive","threshold":-1,"neutral":false}`, `{"category":false,"neutral":true,"threshold":true}`,
+			`{"kind":"score","category":"positive","threshold":-1,"neutral":false,"mapping":{"above":"Positive","below":"negative"}}`, `{"category":false,"neutral":true,"threshold":true}`,
 			[]string{`<option value="score" selected>`, `<option value="neutral">neutral</option>`}, nil},
 	}
 	for _, st := range steps {
@@ -505,6 +509,22 @@ func TestDictionaryRule(t *testing.T) {
 				t.Errorf("%s: HTML has %q:\n%s", st.name, w, html)
 			}
 		}
+	}
+	// Without a data set: VADER's authors' rule, and the mapping asks for
+	// one.
+	data.Clear(testStore)
+	if _, perr := serve(t, "dictionary.load", `{"source":"vader"}`, nil); perr != nil {
+		t.Fatal(perr)
+	}
+	out, perr := serve(t, "dictionary.rule", `{}`, nil)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	if got, want := canonSettings(t, out["settings"]), canonSettings(t, json.RawMessage(`{"kind":"compound","threshold":0.05,"neutral":true}`)); got != want {
+		t.Errorf("no data set: settings\n%s, want\n%s", got, want)
+	}
+	if html := fmt.Sprint(out["mapping"]); !strings.Contains(html, "Load a labeled data set") || strings.Contains(html, "<select") {
+		t.Errorf("no data set: mapping %s", html)
 	}
 	if _, perr := serve(t, "dictionary.rule", `{"kind":7}`, nil); perr == nil || perr.Code != protocol.CodeBadRequest {
 		t.Errorf("bad payload: %v", perr)

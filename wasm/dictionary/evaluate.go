@@ -11,6 +11,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"textlab/core/dataset"
 	"textlab/core/lexicon"
 	"textlab/core/metrics"
 	"textlab/wasm/board"
@@ -120,12 +121,14 @@ func shorten(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// fitRule fits the rule form to the active dictionary and the scored data
-// set's labels (lexicon.RuleSettings.Fit). Payload: the form's
-// lexicon.RuleSettings, with reset: true when the rule kind was just
-// changed (its threshold and band start afresh). Result: the fitted
-// settings for the form, which fields apply, and the rendered options of
-// the rule and category selects and the outcome → label mapping.
+// fitRule fits the rule form to the active dictionary and the labels of
+// the loaded data set, scored or not (lexicon.RuleSettings.Fit), so the
+// mapping shows before scoring. Payload: the form's lexicon.RuleSettings
+// (an empty kind asks for the defaults: lexicon.DefaultSettings), with
+// reset: true when the rule kind was just changed (its threshold and band
+// start afresh). Result: the fitted settings for the form, which fields
+// apply, and the rendered options of the rule and category selects and the
+// outcome → label mapping.
 func (p *page) fitRule(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 	var in struct {
 		lexicon.RuleSettings
@@ -134,17 +137,18 @@ func (p *page) fitRule(ctx context.Context, req protocol.Request, _ protocol.Pro
 	if err := protocol.Decode(req, &in); err != nil {
 		return nil, err
 	}
-	a, sc := p.current()
+	a, _ := p.current()
 	if a == nil {
 		return nil, errNoDictionary
 	}
+	var labels []string
+	if d, ok := data.Current(p.store); ok {
+		labels = slices.Clone(d.LabelNames)
+		dataset.SortLabels(labels)
+	}
 	s := in.RuleSettings
 	if in.Reset {
-		s = s.WithKind(s.Kind)
-	}
-	var labels []string
-	if sc != nil {
-		labels = sc.data.LabelNames
+		s = s.WithKind(s.Kind, labels)
 	}
 	s = s.Fit(a.dict, labels)
 	v := ruleView(a, s, labels)
