@@ -207,6 +207,10 @@ func TestClassicJourney(t *testing.T) {
 	if len(lines) != 3 || lines[0] != "id,text,predicted,p_Democratic,p_Republican" {
 		t.Errorf("predictions CSV:\n%s", csv)
 	}
+	// The file starts with UTF-8's byte order mark (Blob.text() drops it).
+	if bom := tb.evalString(`document.getElementById("classic-download").textlabBlob.arrayBuffer().then(b => Array.from(new Uint8Array(b).slice(0, 3)).join(","))`); bom != "239,187,191" {
+		t.Errorf("predictions CSV starts with bytes %s, want the byte order mark 239,187,191", bom)
+	}
 	if !strings.HasPrefix(lines[1], "'=cmd") {
 		t.Errorf("formula cell not escaped: %q", lines[1])
 	}

@@ -634,7 +634,9 @@ func (p *page) predict(ctx context.Context, req protocol.Request, progress proto
 	}
 	file := base + "-predictions.csv"
 	return predictResult{
-		CSV: buf.String(), File: file, N: len(texts), Method: run.method,
+		// A byte order mark first, so spreadsheet programs read the file
+		// as UTF-8 and show accented text correctly.
+		CSV: "\ufeff" + buf.String(), File: file, N: len(texts), Method: run.method,
 		Message: ui.ClassicPredicted(len(texts), in.Name, run.method), Link: ui.ClassicDownloadLink(file),
 	}, nil
 }

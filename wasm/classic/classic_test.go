@@ -235,6 +235,9 @@ func TestClassicPredictCSV(t *testing.T) {
 			continue
 		}
 		r := m.Result.(predictResult)
+		if !strings.HasPrefix(r.CSV, "\ufeffid,") {
+			t.Errorf("%s: the CSV does not start with a byte order mark and the header: %.20q", tc.payload, r.CSV)
+		}
 		all := r.CSV + r.File
 		for _, w := range tc.want {
 			if !strings.Contains(all, w) {
