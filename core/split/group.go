@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"textlab/core/npsort"
 )
 
 // ErrTooFewGroups is matched (errors.Is) by the error of a group split that
@@ -338,7 +339,7 @@ func groupCount(n int) string {
 // (largest first), each group to the fold with the fewest examples so far,
 // the first such fold on ties (np.argmin).
 func sizeBalancedFolds(sizes []int, k int) []int {
-	order := numpyArgsort(sizes)
+	order := npsort.Argsort(sizes)
 	slices.Reverse(order)
 	load := make([]int, k)
 	foldOf := make([]int, len(sizes))

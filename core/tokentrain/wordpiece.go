@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"textlab/core/tokenize/wordpiece"
 	"unicode/utf8"
 )
 
@@ -114,7 +115,7 @@ func TrainWordPiece(ctx context.Context, words map[string]int64, cfg WordPieceCo
 	}
 	// Whitespace and control characters never reach a word.
 	extra := strings.Map(func(r rune) rune {
-		if isSpace(r) || isControl(r) || r == 0 {
+		if wordpiece.IsSpace(r) || wordpiece.IsControl(r) || r == 0 {
 			return -1
 		}
 		return r
@@ -124,7 +125,7 @@ func TrainWordPiece(ctx context.Context, words map[string]int64, cfg WordPieceCo
 	for _, c := range alphabet {
 		first = append(first, c.unit)
 		r, _ := utf8.DecodeRuneInString(c.unit)
-		if !isPunct(r) && !isChinese(r) {
+		if !wordpiece.IsPunct(r) && !wordpiece.IsChinese(r) {
 			inner = append(inner, continuation+c.unit)
 		}
 	}

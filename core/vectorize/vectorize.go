@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"textlab/core/npsort"
 	"textlab/core/sparse"
 )
 
@@ -379,7 +380,7 @@ func (c *Count) limit(names []string, df []int, tf []int64, nDocs int) ([]int, e
 		for k, id := range kept {
 			neg[k] = -tf[id]
 		}
-		order := argsortQuick(neg)[:lim]
+		order := npsort.Argsort(neg)[:lim]
 		slices.Sort(order) // back to alphabetical order
 		top := make([]int, lim)
 		for k, o := range order {

@@ -188,42 +188,6 @@ func TestTfidf(t *testing.T) {
 	}
 }
 
-func TestArgsortQuick(t *testing.T) {
-	// Against the definition: the result must sort v; small inputs are
-	// sorted by insertion sort, which is stable.
-	for _, n := range []int{0, 1, 5, 16, 17, 100, 1000} {
-		v := make([]int64, n)
-		for i := range v {
-			v[i] = int64((i * 7919) % 13)
-		}
-		idx := argsortQuick(v)
-		seen := make([]bool, n)
-		for k, i := range idx {
-			if seen[i] {
-				t.Fatalf("n=%d: index %d twice", n, i)
-			}
-			seen[i] = true
-			if k > 0 && v[idx[k-1]] > v[i] {
-				t.Fatalf("n=%d: not sorted at %d", n, k)
-			}
-			if n <= 16 && k > 0 && v[idx[k-1]] == v[i] && idx[k-1] > i {
-				t.Fatalf("n=%d: small sort not stable", n)
-			}
-		}
-	}
-	// Heapsort path: many equal keys with a descending run.
-	v := make([]int64, 5000)
-	for i := range v {
-		v[i] = int64(len(v)-i) / 3
-	}
-	idx := argsortQuick(v)
-	for k := 1; k < len(idx); k++ {
-		if v[idx[k-1]] > v[idx[k]] {
-			t.Fatal("large input not sorted")
-		}
-	}
-}
-
 func FuzzAnalyzer(f *testing.F) {
 	for _, s := range []string{"Hello world", "ΑΣ'Σ İ", "a\xffbc dé\u0301f", "東京 ٣٤ ½x"} {
 		f.Add(s)

@@ -197,3 +197,51 @@ func isChinese(r rune) bool {
 		r >= 0xF900 && r <= 0xFAFF ||
 		r >= 0x2F800 && r <= 0x2FA1F
 }
+
+// Words calls yield with each word BERT's basic tokenizer makes of text
+// under o (the zero Options are bert-base-uncased's): the text normalized
+// as the tokenizer normalizes it, then cut at whitespace, with every
+// punctuation character a word of its own. These are exactly the words a
+// Tokenizer with the same options splits into pieces, so a vocabulary
+// learned from them (core/tokentrain) serves it. Added tokens are not
+// recognised here.
+func (o Options) Words(text string, yield func(word string)) {
+	chars := o.normalize(text, 0)
+	var buf []rune
+	for i := 0; i < len(chars); {
+		if isSpace(chars[i].r) {
+			i++
+			continue
+		}
+		j := i + 1
+		if !isPunct(chars[i].r) {
+			for j < len(chars) && !isSpace(chars[j].r) && !isPunct(chars[j].r) {
+				j++
+			}
+		}
+		buf = buf[:0]
+		for _, c := range chars[i:j] {
+			buf = append(buf, c.r)
+		}
+		yield(string(buf))
+		i = j
+	}
+}
+
+// BERT's character classes, for code that must agree with the tokenizer
+// (core/tokentrain chooses its alphabet with them).
+
+// IsSpace reports whether the basic tokenizer treats r as whitespace
+// (JavaScript's \s: Zs, tab to carriage return, U+2028, U+2029, U+FEFF).
+func IsSpace(r rune) bool { return isSpace(r) }
+
+// IsControl reports whether the basic tokenizer's clean-up removes r.
+func IsControl(r rune) bool { return isControl(r) }
+
+// IsPunct reports whether r is punctuation to the basic tokenizer, which
+// makes it a word of its own.
+func IsPunct(r rune) bool { return isPunct(r) }
+
+// IsChinese reports whether r is a CJK ideograph, which the basic
+// tokenizer makes a word of its own.
+func IsChinese(r rune) bool { return isChinese(r) }

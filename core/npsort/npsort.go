@@ -1,16 +1,22 @@
-package split
+// Package npsort reproduces the order in which NumPy 1.24's np.argsort
+// (kind="quicksort", the default) returns indices, ties included. That
+// sort is not stable, so the order of equal keys is defined only by the
+// algorithm; scikit-learn depends on it (CountVectorizer's max_features,
+// GroupKFold's groups by size), and so do Textlab's parity with it.
+package npsort
 
-import "math/bits"
+import (
+	"cmp"
+	"math/bits"
+)
 
-// numpySmall is the span length up to which NumPy's quicksort finishes
+// small is the span length up to which NumPy's quicksort finishes
 // with insertion sort: a span l..r is partitioned only while r-l > 15.
-const numpySmall = 15
+const small = 15
 
-// numpyArgsort returns the permutation that sorts keys ascending, in the
-// order NumPy 1.24's np.argsort(keys) (kind="quicksort", integer keys)
-// returns it. That sort is not stable, so equal keys come out in an order
-// that only the algorithm itself defines; GroupKFold needs that order to
-// reproduce scikit-learn, which sorts groups by size with np.argsort.
+// Argsort returns the permutation that sorts keys ascending, in the order
+// NumPy 1.24's np.argsort(keys) (kind="quicksort") returns it for integer
+// keys (and for other ordered keys without NaNs).
 //
 // The algorithm is NumPy's introsort for indices: while a span holds more
 // than 16 entries it is partitioned around the median of its first, middle
@@ -21,14 +27,17 @@ const numpySmall = 15
 // order). Each partition lowers a depth budget, which starts at twice the
 // floor of log2(n); a waiting span taken from the stack with a negative
 // budget is heapsorted instead, the guard against quadratic inputs.
-func numpyArgsort(keys []int) []int {
-	return numpyArgsortFunc(len(keys), func(a, b int) bool { return keys[a] < keys[b] })
+func Argsort[T cmp.Ordered](keys []T) []int {
+	return ArgsortFunc(len(keys), func(a, b int) bool { return keys[a] < keys[b] })
 }
 
-// numpyArgsortFunc is numpyArgsort of n items compared by less(i, j),
-// which says whether item i's key is smaller than item j's.
-func numpyArgsortFunc(n int, less func(i, j int) bool) []int {
-	idx := seq(n)
+// ArgsortFunc is Argsort of n items compared by less(i, j), which says
+// whether item i's key is smaller than item j's.
+func ArgsortFunc(n int, less func(i, j int) bool) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
 	if n < 2 {
 		return idx
 	}
@@ -38,9 +47,9 @@ func numpyArgsortFunc(n int, less func(i, j int) bool) []int {
 	budget := 2 * (bits.Len(uint(len(idx))) - 1)
 	for {
 		if budget < 0 {
-			numpyHeapsort(idx[lo:hi+1], less)
+			heapsort(idx[lo:hi+1], less)
 		} else {
-			for hi-lo > numpySmall {
+			for hi-lo > small {
 				// Median of three: order idx[lo], idx[mid], idx[hi].
 				mid := lo + (hi-lo)/2
 				if less(idx[mid], idx[lo]) {
@@ -101,10 +110,10 @@ func numpyArgsortFunc(n int, less func(i, j int) bool) []int {
 	}
 }
 
-// numpyHeapsort sorts a in place with NumPy's heapsort: build a max-heap
+// heapsort sorts a in place with NumPy's heapsort: build a max-heap
 // (children of position p are 2p and 2p+1, counting from 1) by sifting
 // down from the middle, then repeatedly swap the root to the end.
-func numpyHeapsort(a []int, less func(a, b int) bool) {
+func heapsort(a []int, less func(a, b int) bool) {
 	at := func(p int) int { return a[p-1] } // 1-based positions
 	set := func(p, v int) { a[p-1] = v }
 	siftDown := func(p, n, v int) {
