@@ -263,6 +263,28 @@ func TestDataWindows1252Warning(t *testing.T) {
 	}
 }
 
+// TestDataNULByte: a stray NUL byte in one row (scraped text often has
+// them) does not reject the file: the data set loads with the byte removed,
+// and the report's warnings name the line.
+func TestDataNULByte(t *testing.T) {
+	app := startApp(t)
+	tb := openTab(t, app, 1280, 800)
+	tb.open(app)
+	csv := "text,label\nfirst row,a\nsecond row,b\nscraped\x00 text,a\nfourth row,b\n"
+	dataUpload(tb, dataFile(t, "nul.csv", csv))
+	dataWaitLoaded(tb, "nul.csv")
+	if got := dataCount(tb, "usable"); got != 4 {
+		t.Errorf("rows usable = %d, want 4", got)
+	}
+	warn := tb.evalString(`document.querySelector("#data-result .data-warnings")?.innerText ?? ""`)
+	if !strings.Contains(warn, "removed from 1 line: 4") {
+		t.Errorf("warnings %q do not name line 4", warn)
+	}
+	if text := tb.evalString(`document.getElementById("data-sample").textContent`); !strings.Contains(text, "scraped text") {
+		t.Errorf("sample text %q lacks the cleaned row", text)
+	}
+}
+
 func TestDataReloadRestores(t *testing.T) {
 	app := startApp(t)
 	tb := openTab(t, app, 1280, 800)

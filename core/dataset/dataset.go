@@ -128,8 +128,11 @@ type Table struct {
 	// of fields, a JSON line that is not an object), in line order.
 	Problems []Problem
 	// Warnings are notes about the whole file (a guessed encoding, renamed
-	// header cells).
+	// header cells, control bytes removed).
 	Warnings []string
+	// ControlLines are the lines that held NUL or other control bytes,
+	// which Parse removed (the rows are kept), in order.
+	ControlLines []int
 	// Examples are the usable rows for the chosen columns; Read fills it
 	// from Validate.
 	Examples []Example

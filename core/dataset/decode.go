@@ -16,9 +16,6 @@ const (
 	EncWindows1252 = "Windows-1252"
 )
 
-// binarySample is how many leading bytes the binary check looks at.
-const binarySample = 8192
-
 // decoded is text decoded to UTF-8 with the encoding it came from.
 type decoded struct {
 	text     string
@@ -28,8 +25,7 @@ type decoded struct {
 }
 
 // decode turns raw bytes into UTF-8 text. It honours a UTF-8 or UTF-16 byte
-// order mark; without one it rejects binary data (NUL bytes or mostly
-// control bytes), accepts UTF-8 (replacing a few invalid bytes), and falls
+// order mark; without one it rejects binary data (checkBinary), accepts UTF-8 (replacing a few invalid bytes), and falls
 // back to Windows-1252 when the bytes are not UTF-8.
 func decode(b []byte) (decoded, error) {
 	var d decoded
@@ -46,13 +42,13 @@ func decode(b []byte) (decoded, error) {
 		bom = false
 	}
 	if bom {
-		if looksBinary([]byte(d.text)) {
-			return decoded{}, errBinary()
+		if err := checkBinary([]byte(d.text)); err != nil {
+			return decoded{}, err
 		}
 		return d, nil
 	}
-	if looksBinary(b) {
-		return decoded{}, errBinary()
+	if err := checkBinary(b); err != nil {
+		return decoded{}, err
 	}
 	good, bad := utf8Counts(b)
 	if bad == 0 {
@@ -63,27 +59,6 @@ func decode(b []byte) (decoded, error) {
 		return d, nil
 	}
 	return decodeWindows1252(b), nil
-}
-
-func errBinary() error {
-	return errorf(ErrBinary, "this looks like a binary file, not CSV/TSV/JSON Lines; export the data as CSV (UTF-8) and try again")
-}
-
-// looksBinary reports whether b holds a NUL byte or, in its first
-// binarySample bytes, more than 10% control bytes other than tab, newline,
-// carriage return and form feed.
-func looksBinary(b []byte) bool {
-	if bytes.IndexByte(b, 0) >= 0 {
-		return true
-	}
-	s := b[:min(len(b), binarySample)]
-	ctrl := 0
-	for _, c := range s {
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F {
-			ctrl++
-		}
-	}
-	return ctrl*10 > len(s)
 }
 
 // utf8Counts counts valid multi-byte UTF-8 sequences and invalid bytes.

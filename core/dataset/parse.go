@@ -24,8 +24,11 @@ const (
 )
 
 // Parse decodes data and reads it as CSV/TSV or JSON Lines into a Table.
-// Records that cannot become rows are listed in Table.Problems. It returns
-// an error (matching one of the Err* sentinels) for an empty, binary or too
+// Records that cannot become rows are listed in Table.Problems. NUL and
+// other control bytes in a text file are removed (the rows are kept) and
+// their lines listed in Table.ControlLines and a warning. It returns
+// an error (matching one of the Err* sentinels) for an empty, binary (see
+// BinarySample) or too
 // large input, a header without rows, and a row with more than
 // opts.MaxColumns fields.
 func Parse(ctx context.Context, data []byte, opts Options) (*Table, error) {
@@ -36,11 +39,14 @@ func Parse(ctx context.Context, data []byte, opts Options) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := normalizeNewlines(d.text)
+	text, ctl := stripControls(normalizeNewlines(d.text))
 	if strings.TrimSpace(text) == "" {
 		return nil, errorf(ErrEmpty, "the file is empty; pick a file with a header line and one row per text")
 	}
-	t := &Table{Encoding: d.encoding, Warnings: d.warnings, replaced: d.replaced}
+	t := &Table{Encoding: d.encoding, Warnings: d.warnings, replaced: d.replaced, ControlLines: ctl.Lines}
+	if w := ctl.warning(); w != "" {
+		t.Warnings = append(t.Warnings, w)
+	}
 	format := opts.Format
 	if format == FormatAuto {
 		format = detectFormat(opts.Name, text)

@@ -72,6 +72,9 @@ type Report struct {
 	RareLabels []ClassCount `json:"rare_labels"`
 	// Warnings are notes about the whole file.
 	Warnings []string `json:"warnings"`
+	// ControlLines are the lines that held NUL or other control bytes,
+	// removed while reading (the rows are kept; Table.ControlLines).
+	ControlLines []int `json:"control_lines,omitempty"`
 	// LabelAlert is set when the label column looks like an id, a date or
 	// free text rather than classes (LabelsSuspect); nil otherwise.
 	LabelAlert *LabelAlert `json:"label_alert,omitempty"`
@@ -118,17 +121,18 @@ func LabelsSuspect(labels, rows int) bool {
 // values, or there is only one class.
 func Validate(ctx context.Context, t *Table, cols Columns, opts Options) ([]Example, *Report, error) {
 	rep := &Report{
-		Format:     t.Format,
-		Delimiter:  t.Delimiter,
-		Encoding:   t.Encoding,
-		Columns:    t.Columns,
-		Chosen:     cols,
-		RowsRead:   len(t.Rows) + len(t.Problems),
-		Problems:   []Problem{},
-		Duplicates: []Duplicate{},
-		Classes:    []ClassCount{},
-		RareLabels: []ClassCount{},
-		Warnings:   append([]string{}, t.Warnings...),
+		Format:       t.Format,
+		Delimiter:    t.Delimiter,
+		Encoding:     t.Encoding,
+		Columns:      t.Columns,
+		Chosen:       cols,
+		RowsRead:     len(t.Rows) + len(t.Problems),
+		Problems:     []Problem{},
+		Duplicates:   []Duplicate{},
+		Classes:      []ClassCount{},
+		RareLabels:   []ClassCount{},
+		Warnings:     append([]string{}, t.Warnings...),
+		ControlLines: t.ControlLines,
 	}
 	ti, li, ii, gi, err := columnIndexes(t, cols)
 	if err != nil {
