@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"textlab/core/agreement"
 	"textlab/core/dataset"
@@ -202,30 +200,8 @@ func printScoreEval(w io.Writer, path string, dic *lexicon.Dictionary, s lexicon
 		fmt.Fprintf(w, "Cohen's kappa %.4f  Krippendorff's alpha %.4f (against the labels)\n", *out.Kappa, *out.Alpha)
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "class\tprecision\trecall\tf1\tsupport\t")
-	for _, name := range ev.Classes {
-		c := out.PerClass[name]
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%d\t\n", name, c.Precision, c.Recall, c.F1, c.Support)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := writeClassReport(w, ev.Classes, out.PerClass, ev.Confusion, out.ZeroDivision); err != nil {
 		return err
-	}
-	fmt.Fprintln(w, "\nconfusion matrix (rows: true, columns: predicted)")
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "\t%s\t\n", strings.Join(ev.Classes, "\t"))
-	for i, row := range ev.Confusion {
-		cells := make([]string, len(row))
-		for j, v := range row {
-			cells[j] = strconv.Itoa(v)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", ev.Classes[i], strings.Join(cells, "\t"))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(out.ZeroDivision) > 0 {
-		fmt.Fprintf(w, "\nset to 0 (0/0): %s\n", strings.Join(out.ZeroDivision, ", "))
 	}
 	return nil
 }

@@ -400,30 +400,8 @@ func printTrain(w io.Writer, res *pipeline.Result, out trainJSON) error {
 	}
 	fmt.Fprintf(w, "\nfit time %.3f s\n\n", out.FitSeconds)
 
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "class\tprecision\trecall\tf1\tsupport\t")
-	for _, name := range res.LabelNames {
-		c := out.PerClass[name]
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%d\t\n", name, c.Precision, c.Recall, c.F1, c.Support)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := writeClassReport(w, res.LabelNames, out.PerClass, res.Confusion, out.ZeroDivision); err != nil {
 		return err
-	}
-	fmt.Fprintln(w, "\nconfusion matrix (rows: true, columns: predicted)")
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "\t%s\t\n", strings.Join(res.LabelNames, "\t"))
-	for i, row := range res.Confusion {
-		cells := make([]string, len(row))
-		for j, v := range row {
-			cells[j] = strconv.Itoa(v)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", res.LabelNames[i], strings.Join(cells, "\t"))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(out.ZeroDivision) > 0 {
-		fmt.Fprintf(w, "\nset to 0 (0/0): %s\n", strings.Join(out.ZeroDivision, ", "))
 	}
 	for _, name := range res.LabelNames {
 		feats := out.TopFeatures[name]
@@ -537,4 +515,36 @@ func readVectors(path, what string) (*embed.Vectors, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
+}
+
+// writeClassReport writes the per-class table, the confusion matrix and the
+// classes whose precision or recall was set to 0 (0/0), as textlab train
+// and textlab score print them.
+func writeClassReport(w io.Writer, classes []string, perClass map[string]trainClass, confusion [][]int, zeroDivision []string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "class\tprecision\trecall\tf1\tsupport\t")
+	for _, name := range classes {
+		c := perClass[name]
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%d\t\n", name, c.Precision, c.Recall, c.F1, c.Support)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nconfusion matrix (rows: true, columns: predicted)")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "\t%s\t\n", strings.Join(classes, "\t"))
+	for i, row := range confusion {
+		cells := make([]string, len(row))
+		for j, v := range row {
+			cells[j] = strconv.Itoa(v)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", classes[i], strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(zeroDivision) > 0 {
+		fmt.Fprintf(w, "\nset to 0 (0/0): %s\n", strings.Join(zeroDivision, ", "))
+	}
+	return nil
 }
