@@ -22,6 +22,7 @@ import (
 	"textlab/wasm/generate"
 	"textlab/wasm/protocol"
 	"textlab/wasm/simd"
+	"textlab/wasm/study"
 )
 
 func main() {
@@ -72,5 +73,6 @@ func register(e *protocol.Engine, opts engine.Options) {
 	agreement.Register(e)
 	board.Register(e)
 	generate.Register(e)
+	study.Register(e)
 	registerBench(e)
 }
