@@ -156,6 +156,7 @@ func TestWorksOffline(t *testing.T) {
 	app := startApp(t)
 	tb := openTab(t, app, 1280, 800)
 	tb.open(app)
+	waitOffline(tb)
 	// Switch the network off: everything after page load is local.
 	if _, err := chromedp.Call(tb.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}}); err != nil {
 		t.Fatal(err)
@@ -164,6 +165,13 @@ func TestWorksOffline(t *testing.T) {
 	if res.(float64) != 3 {
 		t.Fatalf("batch over the pool returned %v results", res)
 	}
+	// With the app saved for offline use (e2e/offline_test.go stops the
+	// server for real), a reload with the network off starts it again.
+	if err := chromedp.Do(tb.ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`document.body.dataset.engine === "ready"`)
+	waitOffline(tb)
 }
 
 func TestStaticHosting(t *testing.T) {
@@ -177,6 +185,12 @@ func TestStaticHosting(t *testing.T) {
 	card := tb.evalString(`document.querySelector("#engine-card").textContent`)
 	if !strings.Contains(card, "not cross-origin isolated") {
 		t.Errorf("engine card on a plain file server: %q", card)
+	}
+	// A plain file server does not allow the service worker's scope: the
+	// footer says offline use is not available, and nothing else changes.
+	tb.waitFor(`document.getElementById("offline-status").dataset.state === "error"`)
+	if msg := tb.evalString(`document.getElementById("offline-status").textContent`); !strings.Contains(msg, "offline use is not available from this server") {
+		t.Errorf("offline status on a plain file server: %q", msg)
 	}
 	tb.screenshot("static-about")
 }

@@ -154,8 +154,15 @@ type tab struct {
 // console error, uncaught exception or request to another host.
 func openTab(t *testing.T, appURL string, width, height int64) *tab {
 	t.Helper()
+	return openTabFor(t, appURL, width, height, 90*time.Second)
+}
+
+// openTabFor is openTab for a test that needs the tab longer than 90 s
+// (whole journeys over every page).
+func openTabFor(t *testing.T, appURL string, width, height int64, limit time.Duration) *tab {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	u, _ := url.Parse(appURL)
 	tb := &tab{t: t, ctx: ctx, host: u.Host}
 	console := chromedp.Console(ctx)

@@ -7,6 +7,7 @@ import * as dataPage from "./pages/data.js";
 import * as dictionaryPage from "./pages/dictionary.js";
 import * as classicPage from "./pages/classic.js";
 import * as agreementPage from "./pages/agreement.js";
+import { startOffline, watchOffsite } from "./offline.js";
 
 const statusLine = document.getElementById("engine-status");
 
@@ -64,6 +65,10 @@ document.querySelector(".skip-link")?.addEventListener("click", (ev) => {
   title.focus();
   title.scrollIntoView({ block: "start" });
 });
+
+// --- offline copy and off-site requests (footer) ---------------------------
+watchOffsite(document.getElementById("offsite"));
+startOffline(document.getElementById("offline-status"));
 
 // --- start the engine ------------------------------------------------------
 async function main() {

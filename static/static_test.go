@@ -24,7 +24,7 @@ func TestFSServesOnlyBrowserFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"app.js", "engine.js", "worker.js", "app.css", "simd.wasm", "pages/data.js", "data/sotu-party.csv", "models/wink-glove-100d-int8.bin"} {
+	for _, want := range []string{"app.js", "engine.js", "worker.js", "sw.js", "offline.js", "app.css", "simd.wasm", "pages/data.js", "data/sotu-party.csv", "models/wink-glove-100d-int8.bin"} {
 		if !seen[want] {
 			t.Errorf("%s is not embedded", want)
 		}

@@ -57,6 +57,7 @@ func NewHandler(assets fs.FS) http.Handler {
 	mux.HandleFunc("GET /{$}", servePage)
 	mux.HandleFunc("GET /index.html", servePage)
 	if assets != nil {
+		mux.Handle("GET /static/manifest.json", &manifestServer{assets: assets})
 		mux.Handle("GET /static/", http.StripPrefix("/static/", newAssetServer(assets)))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +108,13 @@ func (a *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", tag)
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	if name == ServiceWorker {
+		// The service worker lives in static/ but serves the whole app
+		// (its scope is the page's folder), and the browser must always
+		// see its newest version.
+		w.Header().Set("Service-Worker-Allowed", "/")
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	a.next.ServeHTTP(w, r)
 }
 

@@ -2,10 +2,16 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"textlab/core/buildinfo"
 )
 
 func TestHandler(t *testing.T) {
@@ -100,5 +106,67 @@ func TestPageHasNoInlineScript(t *testing.T) {
 	}
 	if strings.Contains(html, "style=") || strings.Contains(html, "onclick=") || strings.Contains(html, "onload=") {
 		t.Error("page uses inline styles or handlers, which the CSP blocks")
+	}
+}
+
+// The service worker is served from static/ with the whole app as its
+// scope, never from a cache; the manifest lists every file but the worker,
+// the page included, with the hashes the worker checks.
+func TestServiceWorkerAndManifest(t *testing.T) {
+	assets := fstest.MapFS{
+		"app.js":      {Data: []byte("console.log(1)")},
+		"sw.js":       {Data: []byte("// worker")},
+		"data/a.csv":  {Data: []byte("text,label\n")},
+		"static.go":   {Data: []byte("package static")},
+		"sub/skip.go": {Data: []byte("package sub")},
+	}
+	h := NewHandler(assets)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/sw.js", nil))
+	if rec.Code != 200 || rec.Header().Get("Service-Worker-Allowed") != "/" || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("sw.js: status %d, Service-Worker-Allowed %q, Cache-Control %q", rec.Code, rec.Header().Get("Service-Worker-Allowed"), rec.Header().Get("Cache-Control"))
+	}
+	if got := rec.Header().Get("Content-Type"); got != "text/javascript; charset=utf-8" {
+		t.Errorf("sw.js: Content-Type %q", got)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/app.js", nil))
+	if rec.Header().Get("Service-Worker-Allowed") != "" {
+		t.Errorf("app.js carries Service-Worker-Allowed")
+	}
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/manifest.json", nil))
+	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Content-Security-Policy") != ContentSecurityPolicy {
+		t.Fatalf("manifest: status %d, headers %v", rec.Code, rec.Header())
+	}
+	var m Manifest
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	page, err := RenderPage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	want := []ManifestFile{
+		{Path: "index.html", Size: int64(len(page)), SHA256: sum(page)},
+		{Path: "static/app.js", Size: 14, SHA256: sum([]byte("console.log(1)"))},
+		{Path: "static/data/a.csv", Size: 11, SHA256: sum([]byte("text,label\n"))},
+	}
+	if !reflect.DeepEqual(m.Files, want) {
+		t.Errorf("manifest files %+v, want %+v", m.Files, want)
+	}
+	if m.Bytes != int64(len(page))+25 || !strings.HasPrefix(m.Version, buildinfo.Version+"-") {
+		t.Errorf("manifest bytes %d, version %q", m.Bytes, m.Version)
+	}
+	// Any change to any file is a new version.
+	assets["data/a.csv"] = &fstest.MapFile{Data: []byte("text,label\nx,y\n")}
+	m2, err := BuildManifest(context.Background(), assets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Version == m.Version {
+		t.Errorf("a changed file kept version %s", m.Version)
 	}
 }

@@ -101,7 +101,7 @@ async function loadSample(name) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
-    fail(`The sample ${name} could not be loaded (${err.message}); reload the page and try again.${keptNote()}`);
+    fail(`The sample ${name} could not be fetched from the Textlab server (${err.message}), and it is not saved in this browser for offline use yet. Nothing on the page was lost: try again when the server is running.${keptNote()}`);
     return;
   }
   await loadBytes(name, bytes);
