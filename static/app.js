@@ -7,6 +7,7 @@ import * as dataPage from "./pages/data.js";
 import * as dictionaryPage from "./pages/dictionary.js";
 import * as classicPage from "./pages/classic.js";
 import * as agreementPage from "./pages/agreement.js";
+import * as storagePanel from "./storage.js";
 import { startOffline, watchOffsite } from "./offline.js";
 
 const statusLine = document.getElementById("engine-status");
@@ -100,6 +101,7 @@ async function main() {
       console.error(err);
     }
   }
+  await storagePanel.init(engine, { data: dataPage, dictionary: dictionaryPage, classic: classicPage, agreement: agreementPage }).catch(console.error);
   document.body.dataset.engine = "ready";
 }
 main();

@@ -3,8 +3,9 @@
 // the engine computes (agreement.* methods). The engine renders the results,
 // the column pickers and the file status (web/ui/agreement.templ); this
 // module only wires the page to it. The file and the settings are kept in
-// IndexedDB, so a reload restores them; a file that cannot be used never
-// replaces the one loaded before.
+// the browser's storage (static/store.js), so a reload restores them until
+// "Forget file"; a file that cannot be used never replaces the one loaded
+// before.
 import { wireJob, showFragment, showError } from "../ui.js";
 import * as store from "../store.js";
 
@@ -210,7 +211,13 @@ async function loadExample() {
   }
 }
 
-/** forget drops the file here, in the engine and in IndexedDB. */
+/** clearStored is forget, for the storage panel's "Delete all of Agreement". */
+export async function clearStored() {
+  await forget();
+}
+
+/** forget drops the file and its settings here, in the engine and in the
+ * browser's storage. */
 async function forget() {
   seq++;
   current = null;
@@ -218,6 +225,7 @@ async function forget() {
   try {
     empty = await engine.call("agreement.clear", {});
     await store.del(FILE_KEY);
+    await store.del(SETTINGS_KEY);
   } catch (err) {
     showError(el.error, err.message);
     return;

@@ -14,8 +14,9 @@
 // engine (wasm/classic, wasm/board) or from the page's templ markup
 // (web/ui/classic.templ). The settings, the chosen test file, the board's
 // runs and the last trained model (saved by classic.train, with its
-// rendered results) are kept in IndexedDB, so a reload restores them without
-// training again. "Averaged word vectors" features fetch Textlab's word
+// rendered results; the model itself in OPFS) are kept in the browser's
+// storage (static/store.js), so a reload restores them without training
+// again, until "Forget model and settings" (the board: "Clear board"). "Averaged word vectors" features fetch Textlab's word
 // vectors from this origin once per visit and hand them to the engine
 // (classic.vectors). User text reaches the DOM only through textContent or
 // escaped templ output.
@@ -24,7 +25,7 @@ import * as store from "../store.js";
 
 const SETTINGS = "classic.settings"; // the form's values
 const TESTFILE = "classic.testfile"; // {name, bytes: Uint8Array}
-const MODEL = "classic.model"; // {run, embed, html}: classic.train's saved run and its rendered results
+const MODEL = "classic.model"; // store.setLarge: bytes = classic.train's saved run; {embed, html}: its rendered results
 const VECTORS_URL = "static/models/wink-glove-100d-int8.bin";
 const NUMBERS = ["test_size", "folds", "seed", "ngram_min", "ngram_max", "min_df", "max_df", "max_features", "C", "alpha", "trees", "max_depth", "hidden"];
 
@@ -42,7 +43,7 @@ let vectorsPromise = null; // the word vectors' download and classic.vectors, on
 const vectorsListeners = new Set(); // progress callbacks of those waiting for it
 
 /** init finds the page's elements, wires their events and restores what
- * IndexedDB kept; it is called once the engine is ready. */
+ * the browser's storage kept; it is called once the engine is ready. */
 export async function init(e) {
   engine = e;
   const form = $("classic-form");
@@ -59,6 +60,8 @@ export async function init(e) {
   $("classic-apply-file").addEventListener("change", chooseApplyFile);
   $("classic-apply-btn").addEventListener("click", predict);
   $("classic-board-clear").addEventListener("click", clearBoard);
+  $("classic-forget").addEventListener("click", () => clearStored().catch((err) =>
+    showError($("classic-error"), `Could not forget the model and settings: ${err.message}`)));
   $("classic-board").addEventListener("click", boardClick);
   $("classic-board-csv").addEventListener("click", () => exportBoard("csv"));
   $("classic-board-svg").addEventListener("click", () => exportBoard("svg"));
@@ -339,26 +342,27 @@ async function fetchVectors() {
 // --- keeping the last run ---------------------------------------------------------
 
 /** keepRun stores the run classic.train saved and its rendered results, so
- * that a reload restores them. When that fails, the older stored run is
- * removed (it would no longer match the results on screen). */
+ * that a reload restores them. A failed write keeps the model stored
+ * before, whole (store.setLarge), and says so. */
 async function keepRun(r) {
   try {
-    await store.set(MODEL, { run: r.saved.run, embed: r.saved.embed, html: r.html });
+    await store.setLarge(MODEL, new TextEncoder().encode(r.saved.run), { embed: r.saved.embed, html: r.html });
   } catch (err) {
-    await store.del(MODEL).catch(() => {});
-    showError($("classic-error"), `The trained model could not be kept for your next visit (${err.message}); it works until you reload the page.`);
+    showError($("classic-error"), `The trained model could not be kept for your next visit: ${err.message}. It works until you reload the page.`);
   }
 }
 
 /** restoreRun loads the stored run back into the engine and shows its
  * results again, under the engine's note that says so. */
 async function restoreRun() {
-  const saved = await store.get(MODEL).catch(() => undefined);
-  if (!saved?.run) return;
+  const saved = await store.getLarge(MODEL).catch(() => undefined);
+  // An older version kept the run as a string in the record.
+  const data = saved?.bytes ?? (saved?.run ? new TextEncoder().encode(saved.run) : null);
+  if (!data) return;
   let r;
   try {
     if (saved.embed) await loadVectors();
-    r = await engine.call("classic.restore", {}, { data: new TextEncoder().encode(saved.run) });
+    r = await engine.call("classic.restore", {}, { data });
   } catch (err) {
     showError($("classic-error"), `The model trained before the reload could not be restored (${err.message}). Train again.`);
     return;
@@ -366,6 +370,28 @@ async function restoreRun() {
   showFragment("classic-result", { html: r.html + saved.html });
   $("classic-interpret").hidden = false;
   $("classic-apply").hidden = false;
+}
+
+/** clearStored forgets the trained model (in the engine and in the
+ * browser's storage), the settings and the test file, and puts the form
+ * back to its defaults (the "Forget model and settings" button; the
+ * storage panel's "Delete all of Classic ML"). The board stays. */
+export async function clearStored() {
+  await engine.call("classic.clear", {});
+  for (const key of [MODEL, SETTINGS, TESTFILE]) await store.del(key);
+  trained = null;
+  testFile = null;
+  $("classic-form").reset();
+  const name = $("classic-test-name");
+  name.querySelector("[data-name]").textContent = "";
+  name.querySelector("[data-test-none]").hidden = false;
+  name.querySelector("[data-test-chosen]").hidden = true;
+  for (const id of ["classic-result", "classic-mis", "classic-explain"]) $(id).replaceChildren();
+  $("classic-interpret").hidden = true;
+  $("classic-apply").hidden = true;
+  $("classic-error").hidden = true;
+  dataChanged(loadedData());
+  settingsChanged(false);
 }
 
 // --- looking inside ------------------------------------------------------------

@@ -1,7 +1,8 @@
 // The data page: load a labeled file (picker, drag and drop, or a sample),
 // choose its columns, and show the engine's validation report, overview
 // charts and rows. The file's bytes and the column choice are kept in
-// IndexedDB, so a reload restores them until the user clears them.
+// the browser's storage (static/store.js), so a reload restores them until
+// the user clears them.
 //
 // Other pages can listen for the "textlab:data" event on document (detail:
 // {loaded, name, version}); the data set itself lives in engine worker 0.
@@ -124,7 +125,7 @@ async function loadBytes(name, bytes, columns = undefined, { save = true } = {})
       try {
         await store.set(KEY, { name, bytes, columns: r.chosen });
       } catch (err) {
-        fail(`${name} is loaded, but the browser could not save it for next time (${err.message}); it will be gone after a reload.`);
+        fail(`${name} is loaded, but the browser could not save it for next time: ${sentence(err.message)}`);
       }
     }
   } catch (err) {
@@ -251,7 +252,13 @@ async function page(ev) {
   }
 }
 
-/** clearData forgets the data set here, in the engine and in IndexedDB. */
+/** clearData forgets the data set here, in the engine and in the browser's
+ * storage (the page's "Clear data" button; the storage panel's "Delete all
+ * of Data"). */
+export async function clearStored() {
+  await clearData();
+}
+
 async function clearData() {
   if (busy) return;
   hideError();

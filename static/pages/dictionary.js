@@ -7,7 +7,8 @@
 // templ components; user text only ever reaches the DOM through textContent
 // or escaped templ output. The chosen dictionary (and an uploaded file), the
 // typed text and the rule the user set for each dictionary are kept in
-// IndexedDB, so a reload restores them. Until the user sets a rule, the
+// the browser's storage (static/store.js), so a reload restores them until
+// the user clears them ("Clear dictionary data"). Until the user sets a rule, the
 // engine's defaults for the dictionary and the loaded data set's labels
 // apply (lexicon.DefaultSettings), and follow a new data set.
 import { wireJob, showFragment, showError } from "../ui.js";
@@ -48,6 +49,8 @@ export async function init(e) {
     evaluate();
   });
   $("dict-add-board").addEventListener("click", addToBoard);
+  $("dict-clear").addEventListener("click", () => clearStored().catch((err) =>
+    showError($("dict-error"), `Could not clear the dictionary data: ${err.message}`)));
   document.addEventListener("textlab:data", (ev) => dataChanged(ev.detail));
   wireJob("dict-score", scoreDataset);
 
@@ -134,11 +137,14 @@ async function uploadFile() {
   }
 }
 
-/** tryText scores the typed text with the active dictionary. */
+/** tryText scores the typed text with the active dictionary, and keeps
+ * it (not an empty text or the page's example; a failed write shows in
+ * the page's storage alert). */
 async function tryText() {
   const text = $("dict-text").value;
   const error = $("dict-try-error");
-  store.set(TEXT, text).catch(() => {});
+  const typed = text && text !== $("dict-text").defaultValue; // the page's example text is not the user's
+  (typed ? store.set(TEXT, text) : store.del(TEXT)).catch(() => {});
   if (!loaded) return;
   try {
     const r = await engine.call("dictionary.try", { text });
@@ -147,6 +153,24 @@ async function tryText() {
   } catch (err) {
     showError(error, err.message);
   }
+}
+
+/** clearStored forgets everything the page stored (the typed text, an
+ * uploaded dictionary, the chosen dictionary and the rules set) in the
+ * browser's storage and on screen, and makes VADER (with the page's
+ * example text) active again (the
+ * "Clear dictionary data" button; the storage panel's "Delete all of
+ * Dictionary"). */
+export async function clearStored() {
+  for (const key of [TEXT, UPLOAD, CHOICE, RULES]) await store.del(key);
+  rules = {};
+  $("dict-text").value = $("dict-text").defaultValue; // the page's example, not kept
+  $("dict-try-result").replaceChildren();
+  for (const id of ["dict-error", "dict-try-error", "dict-eval-error"]) {
+    $(id).hidden = true;
+    $(id).textContent = "";
+  }
+  await load("vader", "", undefined);
 }
 
 // --- scoring the data set ----------------------------------------------------

@@ -761,7 +761,7 @@ func ClassicPage(s Section) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</form><p id=\"classic-error\" class=\"classic-error\" role=\"alert\" hidden></p><section id=\"classic-result\" class=\"classic-result\" aria-live=\"polite\" aria-label=\"Results of the last run\"></section><section id=\"classic-interpret\" class=\"card\" aria-labelledby=\"classic-interpret-title\" hidden><h2 id=\"classic-interpret-title\">2. Look inside the model</h2><div class=\"classic-actions\"><button type=\"button\" id=\"classic-show-mis\">Show misclassified test documents</button></div><div id=\"classic-mis\"></div><h3>Why this label?</h3><p class=\"muted\">Click a document above, or type a text: the features that pushed it towards its predicted label are listed.</p><label for=\"classic-explain-text\" class=\"classic-label\">Text</label> <textarea id=\"classic-explain-text\" rows=\"3\" placeholder=\"Type a text to classify with the trained model\"></textarea><div class=\"classic-actions\"><button type=\"button\" id=\"classic-explain-btn\" class=\"primary\">Explain</button></div><p id=\"classic-explain-error\" class=\"classic-error\" role=\"alert\" hidden></p><div id=\"classic-explain\" aria-live=\"polite\"></div></section><section id=\"classic-apply\" class=\"card\" aria-labelledby=\"classic-apply-title\" hidden><h2 id=\"classic-apply-title\">3. Label new texts</h2><p class=\"muted\">Apply the trained model to an unlabeled file (CSV, TSV or JSON Lines) and download its predictions with one probability column per class. Cells that a spreadsheet would run as a formula are escaped.</p><div class=\"classic-fields\"><div class=\"classic-field classic-wide\"><label for=\"classic-apply-file\">Unlabeled file</label> <input id=\"classic-apply-file\" type=\"file\" accept=\".csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values\"></div><div id=\"classic-apply-cols\" class=\"classic-apply-cols\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</form><div class=\"classic-actions classic-forget\"><button type=\"button\" id=\"classic-forget\">Forget model and settings</button> <span class=\"muted\">Removes the trained model (with its vocabulary and misclassified texts), the settings and the test file, here and in this browser's storage. The results board has its own button.</span></div><p id=\"classic-error\" class=\"classic-error\" role=\"alert\" hidden></p><section id=\"classic-result\" class=\"classic-result\" aria-live=\"polite\" aria-label=\"Results of the last run\"></section><section id=\"classic-interpret\" class=\"card\" aria-labelledby=\"classic-interpret-title\" hidden><h2 id=\"classic-interpret-title\">2. Look inside the model</h2><div class=\"classic-actions\"><button type=\"button\" id=\"classic-show-mis\">Show misclassified test documents</button></div><div id=\"classic-mis\"></div><h3>Why this label?</h3><p class=\"muted\">Click a document above, or type a text: the features that pushed it towards its predicted label are listed.</p><label for=\"classic-explain-text\" class=\"classic-label\">Text</label> <textarea id=\"classic-explain-text\" rows=\"3\" placeholder=\"Type a text to classify with the trained model\"></textarea><div class=\"classic-actions\"><button type=\"button\" id=\"classic-explain-btn\" class=\"primary\">Explain</button></div><p id=\"classic-explain-error\" class=\"classic-error\" role=\"alert\" hidden></p><div id=\"classic-explain\" aria-live=\"polite\"></div></section><section id=\"classic-apply\" class=\"card\" aria-labelledby=\"classic-apply-title\" hidden><h2 id=\"classic-apply-title\">3. Label new texts</h2><p class=\"muted\">Apply the trained model to an unlabeled file (CSV, TSV or JSON Lines) and download its predictions with one probability column per class. Cells that a spreadsheet would run as a formula are escaped.</p><div class=\"classic-fields\"><div class=\"classic-field classic-wide\"><label for=\"classic-apply-file\">Unlabeled file</label> <input id=\"classic-apply-file\" type=\"file\" accept=\".csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values\"></div><div id=\"classic-apply-cols\" class=\"classic-apply-cols\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -804,7 +804,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var20 string
 		templ_7745c5c3_Var20, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsNum(v.Accuracy, 6)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 708, Col: 72}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 712, Col: 72}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var20)
 		if templ_7745c5c3_Err != nil {
@@ -817,7 +817,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var21 string
 		templ_7745c5c3_Var21, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsNum(v.Macro.F1, 6)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 708, Col: 112}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 712, Col: 112}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var21)
 		if templ_7745c5c3_Err != nil {
@@ -830,7 +830,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var22 string
 		templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(v.Dataset)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 711, Col: 22}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 715, Col: 22}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 		if templ_7745c5c3_Err != nil {
@@ -843,7 +843,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var23 string
 		templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(v.Evaluation)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 711, Col: 51}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 715, Col: 51}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 		if templ_7745c5c3_Err != nil {
@@ -856,7 +856,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var24 string
 		templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(v.Settings)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 713, Col: 61}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 717, Col: 61}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 		if templ_7745c5c3_Err != nil {
@@ -896,7 +896,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var27 string
 				templ_7745c5c3_Var27, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.FormatBool(v.Grouped)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 715, Col: 126}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 719, Col: 126}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var27)
 				if templ_7745c5c3_Err != nil {
@@ -909,7 +909,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var28 string
 				templ_7745c5c3_Var28, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(v.Groups)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 715, Col: 159}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 719, Col: 159}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var28)
 				if templ_7745c5c3_Err != nil {
@@ -936,7 +936,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var29 string
 			templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(ClassicGroupSentence(v.Group, v.Grouped))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 716, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 720, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 			if templ_7745c5c3_Err != nil {
@@ -954,7 +954,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var30 string
 				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(clsGroupCounts(v))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 718, Col: 45}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 722, Col: 45}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 				if templ_7745c5c3_Err != nil {
@@ -978,7 +978,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var31 string
 			templ_7745c5c3_Var31, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(len(v.Unseen.Rows))).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 723, Col: 78}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 727, Col: 78}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var31)
 			if templ_7745c5c3_Err != nil {
@@ -991,7 +991,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var32 string
 			templ_7745c5c3_Var32, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.FormatBool(v.Unseen.Excluded)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 723, Col: 134}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 727, Col: 134}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var32)
 			if templ_7745c5c3_Err != nil {
@@ -1004,7 +1004,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var33 string
 			templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(clsUnseen(*v.Unseen))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 724, Col: 29}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 728, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 			if templ_7745c5c3_Err != nil {
@@ -1017,7 +1017,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var34 string
 			templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(clsLines(*v.Unseen))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 725, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 729, Col: 60}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 			if templ_7745c5c3_Err != nil {
@@ -1036,7 +1036,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var35 string
 			templ_7745c5c3_Var35, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(v.NoKnownWord)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 729, Col: 81}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 733, Col: 81}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var35)
 			if templ_7745c5c3_Err != nil {
@@ -1054,7 +1054,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var36 string
 				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NDocs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 731, Col: 39}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 735, Col: 39}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 				if templ_7745c5c3_Err != nil {
@@ -1068,7 +1068,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var37 string
 				templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NoKnownWord))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 733, Col: 28}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 737, Col: 28}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 				if templ_7745c5c3_Err != nil {
@@ -1081,7 +1081,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var38 string
 				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NDocs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 733, Col: 51}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 737, Col: 51}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 				if templ_7745c5c3_Err != nil {
@@ -1109,7 +1109,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var39 string
 			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(len(v.Folds)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 739, Col: 62}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 743, Col: 62}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {
@@ -1122,7 +1122,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var40 string
 			templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.Accuracy, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 739, Col: 130}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 743, Col: 130}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 			if templ_7745c5c3_Err != nil {
@@ -1135,7 +1135,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var41 string
 			templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.Accuracy, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 739, Col: 188}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 743, Col: 188}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 			if templ_7745c5c3_Err != nil {
@@ -1148,7 +1148,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var42 string
 			templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.MacroF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 740, Col: 79}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 744, Col: 79}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 			if templ_7745c5c3_Err != nil {
@@ -1161,7 +1161,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var43 string
 			templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.MacroF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 740, Col: 136}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 744, Col: 136}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 			if templ_7745c5c3_Err != nil {
@@ -1174,7 +1174,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var44 string
 			templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.WeightedF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 741, Col: 88}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 745, Col: 88}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
 			if templ_7745c5c3_Err != nil {
@@ -1187,7 +1187,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var45 string
 			templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.WeightedF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 741, Col: 148}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 745, Col: 148}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
 			if templ_7745c5c3_Err != nil {
@@ -1205,7 +1205,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var46 string
 			templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Accuracy, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 743, Col: 75}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 747, Col: 75}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 			if templ_7745c5c3_Err != nil {
@@ -1218,7 +1218,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var47 string
 			templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Macro.F1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 744, Col: 75}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 748, Col: 75}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 			if templ_7745c5c3_Err != nil {
@@ -1231,7 +1231,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var48 string
 			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Weighted.F1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 745, Col: 84}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 749, Col: 84}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 			if templ_7745c5c3_Err != nil {
@@ -1249,7 +1249,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var49 string
 		templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(clsSeconds(v.FitSeconds))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 747, Col: 72}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 751, Col: 72}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 		if templ_7745c5c3_Err != nil {
@@ -1278,7 +1278,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var50 string
 				templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(f.Fold))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 759, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var50))
 				if templ_7745c5c3_Err != nil {
@@ -1291,7 +1291,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var51 string
 				templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(f.Accuracy, 3))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 759, Col: 89}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 89}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 				if templ_7745c5c3_Err != nil {
@@ -1304,7 +1304,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var52 string
 				templ_7745c5c3_Var52, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(f.MacroF1, 3))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 759, Col: 134}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 134}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var52))
 				if templ_7745c5c3_Err != nil {
@@ -1317,7 +1317,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var53 string
 				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(f.WeightedF1, 3))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 759, Col: 182}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 182}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 				if templ_7745c5c3_Err != nil {
@@ -1335,7 +1335,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var54 string
 			templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.Accuracy, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 86}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 86}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 			if templ_7745c5c3_Err != nil {
@@ -1348,7 +1348,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var55 string
 			templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.Accuracy, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 119}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 119}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 			if templ_7745c5c3_Err != nil {
@@ -1361,7 +1361,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var56 string
 			templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.MacroF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 169}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 169}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 			if templ_7745c5c3_Err != nil {
@@ -1374,7 +1374,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var57 string
 			templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.MacroF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 201}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 201}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 			if templ_7745c5c3_Err != nil {
@@ -1387,7 +1387,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var58 string
 			templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Mean.WeightedF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 254}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 254}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 			if templ_7745c5c3_Err != nil {
@@ -1400,7 +1400,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var59 string
 			templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Std.WeightedF1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 763, Col: 289}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 767, Col: 289}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 			if templ_7745c5c3_Err != nil {
@@ -1423,7 +1423,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var60 string
 			templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 770, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 774, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
 			if templ_7745c5c3_Err != nil {
@@ -1441,7 +1441,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var61 string
 			templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 772, Col: 32}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 776, Col: 32}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var61))
 			if templ_7745c5c3_Err != nil {
@@ -1464,7 +1464,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var62 string
 			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(c.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 783, Col: 59}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 787, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
@@ -1517,7 +1517,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var65 string
 			templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(c.Precision, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 784, Col: 106}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 788, Col: 106}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 			if templ_7745c5c3_Err != nil {
@@ -1570,7 +1570,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var68 string
 			templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(c.Recall, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 785, Col: 100}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 789, Col: 100}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
 			if templ_7745c5c3_Err != nil {
@@ -1623,7 +1623,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var71 string
 			templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(c.F1, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 786, Col: 92}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 790, Col: 92}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
 			if templ_7745c5c3_Err != nil {
@@ -1636,7 +1636,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 			var templ_7745c5c3_Var72 string
 			templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(c.Support))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 787, Col: 42}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 791, Col: 42}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 			if templ_7745c5c3_Err != nil {
@@ -1654,7 +1654,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var73 string
 		templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Accuracy, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 792, Col: 95}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 796, Col: 95}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 		if templ_7745c5c3_Err != nil {
@@ -1667,7 +1667,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var74 string
 		templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 792, Col: 135}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 796, Col: 135}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 		if templ_7745c5c3_Err != nil {
@@ -1680,7 +1680,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var75 string
 		templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Macro.Precision, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 793, Col: 85}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 797, Col: 85}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 		if templ_7745c5c3_Err != nil {
@@ -1693,7 +1693,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var76 string
 		templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Macro.Recall, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 793, Col: 135}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 797, Col: 135}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 		if templ_7745c5c3_Err != nil {
@@ -1706,7 +1706,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var77 string
 		templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Macro.F1, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 793, Col: 181}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 797, Col: 181}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 		if templ_7745c5c3_Err != nil {
@@ -1719,7 +1719,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var78 string
 		templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 793, Col: 221}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 797, Col: 221}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var78))
 		if templ_7745c5c3_Err != nil {
@@ -1732,7 +1732,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var79 string
 		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Micro.Precision, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 794, Col: 85}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 798, Col: 85}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 		if templ_7745c5c3_Err != nil {
@@ -1745,7 +1745,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var80 string
 		templ_7745c5c3_Var80, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Micro.Recall, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 794, Col: 135}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 798, Col: 135}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var80))
 		if templ_7745c5c3_Err != nil {
@@ -1758,7 +1758,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var81 string
 		templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Micro.F1, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 794, Col: 181}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 798, Col: 181}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 		if templ_7745c5c3_Err != nil {
@@ -1771,7 +1771,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var82 string
 		templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 794, Col: 221}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 798, Col: 221}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 		if templ_7745c5c3_Err != nil {
@@ -1784,7 +1784,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var83 string
 		templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Weighted.Precision, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 795, Col: 91}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 799, Col: 91}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 		if templ_7745c5c3_Err != nil {
@@ -1797,7 +1797,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var84 string
 		templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Weighted.Recall, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 795, Col: 144}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 799, Col: 144}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 		if templ_7745c5c3_Err != nil {
@@ -1810,7 +1810,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var85 string
 		templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(v.Weighted.F1, 3))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 795, Col: 193}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 799, Col: 193}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var85))
 		if templ_7745c5c3_Err != nil {
@@ -1823,7 +1823,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var86 string
 		templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.NTest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 795, Col: 233}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 799, Col: 233}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
 		if templ_7745c5c3_Err != nil {
@@ -1846,7 +1846,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var87 string
 				templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(clsZeroDiv(z))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 804, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 808, Col: 25}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var87))
 				if templ_7745c5c3_Err != nil {
@@ -1895,7 +1895,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 		var templ_7745c5c3_Var88 string
 		templ_7745c5c3_Var88, templ_7745c5c3_Err = templ.JoinStringErrs(clsTopNote(v))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 820, Col: 34}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 824, Col: 34}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var88))
 		if templ_7745c5c3_Err != nil {
@@ -1918,7 +1918,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 				var templ_7745c5c3_Var89 string
 				templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(t.Label)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 826, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 830, Col: 25}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var89))
 				if templ_7745c5c3_Err != nil {
@@ -1936,7 +1936,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 					var templ_7745c5c3_Var90 string
 					templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(f.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 830, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 834, Col: 46}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var90))
 					if templ_7745c5c3_Err != nil {
@@ -1949,7 +1949,7 @@ func ClassicResult(v ClassicResultView) templ.Component {
 					var templ_7745c5c3_Var91 string
 					templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs(clsSigned(f.Weight))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 830, Col: 90}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 834, Col: 90}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var91))
 					if templ_7745c5c3_Err != nil {
@@ -2004,7 +2004,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 		var templ_7745c5c3_Var93 string
 		templ_7745c5c3_Var93, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(v.Total)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 844, Col: 54}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 848, Col: 54}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var93)
 		if templ_7745c5c3_Err != nil {
@@ -2027,7 +2027,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 			var templ_7745c5c3_Var94 string
 			templ_7745c5c3_Var94, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.Total))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 849, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 853, Col: 21}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var94))
 			if templ_7745c5c3_Err != nil {
@@ -2040,7 +2040,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 			var templ_7745c5c3_Var95 string
 			templ_7745c5c3_Var95, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.Offset + 1))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 849, Col: 89}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 853, Col: 89}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var95))
 			if templ_7745c5c3_Err != nil {
@@ -2053,7 +2053,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 			var templ_7745c5c3_Var96 string
 			templ_7745c5c3_Var96, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(v.Offset + len(v.Docs)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 849, Col: 126}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 853, Col: 126}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var96))
 			if templ_7745c5c3_Err != nil {
@@ -2066,7 +2066,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 			var templ_7745c5c3_Var97 string
 			templ_7745c5c3_Var97, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(v.Offset + 1)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 851, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 855, Col: 60}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var97)
 			if templ_7745c5c3_Err != nil {
@@ -2084,7 +2084,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var98 string
 				templ_7745c5c3_Var98, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(d.Index)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 854, Col: 74}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 858, Col: 74}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var98)
 				if templ_7745c5c3_Err != nil {
@@ -2097,7 +2097,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var99 string
 				templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinStringErrs(clsInt(d.Row))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 856, Col: 28}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 860, Col: 28}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var99))
 				if templ_7745c5c3_Err != nil {
@@ -2110,7 +2110,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var100 string
 				templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs(d.True)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 856, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 860, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var100))
 				if templ_7745c5c3_Err != nil {
@@ -2123,7 +2123,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var101 string
 				templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(d.Pred)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 856, Col: 92}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 860, Col: 92}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var101))
 				if templ_7745c5c3_Err != nil {
@@ -2141,7 +2141,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 					var templ_7745c5c3_Var102 string
 					templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(d.Confidence, 2))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 858, Col: 41}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 862, Col: 41}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var102))
 					if templ_7745c5c3_Err != nil {
@@ -2159,7 +2159,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 					var templ_7745c5c3_Var103 string
 					templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(d.Confidence, 2))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 860, Col: 39}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 864, Col: 39}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var103))
 					if templ_7745c5c3_Err != nil {
@@ -2177,7 +2177,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var104 string
 				templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(d.Text)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 863, Col: 46}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 867, Col: 46}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var104))
 				if templ_7745c5c3_Err != nil {
@@ -2200,7 +2200,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var105 string
 				templ_7745c5c3_Var105, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(max(0, v.Offset-v.Limit))).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 870, Col: 77}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 874, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var105)
 				if templ_7745c5c3_Err != nil {
@@ -2219,7 +2219,7 @@ func ClassicMisclassified(v ClassicMisView) templ.Component {
 				var templ_7745c5c3_Var106 string
 				templ_7745c5c3_Var106, templ_7745c5c3_Err = templruntime.NewAttributeExpression(clsInt(v.Offset + v.Limit)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 873, Col: 71}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 877, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var106)
 				if templ_7745c5c3_Err != nil {
@@ -2269,7 +2269,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 		var templ_7745c5c3_Var108 string
 		templ_7745c5c3_Var108, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.Pred).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 883, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 887, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var108)
 		if templ_7745c5c3_Err != nil {
@@ -2282,7 +2282,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 		var templ_7745c5c3_Var109 string
 		templ_7745c5c3_Var109, templ_7745c5c3_Err = templ.JoinStringErrs(v.Text)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 884, Col: 42}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 888, Col: 42}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var109))
 		if templ_7745c5c3_Err != nil {
@@ -2295,7 +2295,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 		var templ_7745c5c3_Var110 string
 		templ_7745c5c3_Var110, templ_7745c5c3_Err = templ.JoinStringErrs(v.Pred)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 886, Col: 47}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 890, Col: 47}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var110))
 		if templ_7745c5c3_Err != nil {
@@ -2313,7 +2313,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 			var templ_7745c5c3_Var111 string
 			templ_7745c5c3_Var111, templ_7745c5c3_Err = templ.JoinStringErrs(v.True)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 888, Col: 33}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 892, Col: 33}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var111))
 			if templ_7745c5c3_Err != nil {
@@ -2387,7 +2387,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 			var templ_7745c5c3_Var114 string
 			templ_7745c5c3_Var114, templ_7745c5c3_Err = templ.JoinStringErrs(p.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 900, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 904, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var114))
 			if templ_7745c5c3_Err != nil {
@@ -2400,7 +2400,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 			var templ_7745c5c3_Var115 string
 			templ_7745c5c3_Var115, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(p.P, 3))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 900, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 904, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var115))
 			if templ_7745c5c3_Err != nil {
@@ -2423,7 +2423,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 			var templ_7745c5c3_Var116 string
 			templ_7745c5c3_Var116, templ_7745c5c3_Err = templ.JoinStringErrs(clsExplainNote(v))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 904, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 908, Col: 39}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var116))
 			if templ_7745c5c3_Err != nil {
@@ -2441,7 +2441,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 			var templ_7745c5c3_Var117 string
 			templ_7745c5c3_Var117, templ_7745c5c3_Err = templ.JoinStringErrs(v.Pred)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 908, Col: 54}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 912, Col: 54}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var117))
 			if templ_7745c5c3_Err != nil {
@@ -2459,7 +2459,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 				var templ_7745c5c3_Var118 string
 				templ_7745c5c3_Var118, templ_7745c5c3_Err = templ.JoinStringErrs(f.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 912, Col: 44}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 916, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var118))
 				if templ_7745c5c3_Err != nil {
@@ -2472,7 +2472,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 				var templ_7745c5c3_Var119 string
 				templ_7745c5c3_Var119, templ_7745c5c3_Err = templ.JoinStringErrs(clsNum(f.Value, 3))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 912, Col: 87}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 916, Col: 87}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var119))
 				if templ_7745c5c3_Err != nil {
@@ -2485,7 +2485,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 				var templ_7745c5c3_Var120 string
 				templ_7745c5c3_Var120, templ_7745c5c3_Err = templ.JoinStringErrs(clsSigned(f.Weight))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 912, Col: 131}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 916, Col: 131}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var120))
 				if templ_7745c5c3_Err != nil {
@@ -2498,7 +2498,7 @@ func ClassicExplain(v ClassicExplainView) templ.Component {
 				var templ_7745c5c3_Var121 string
 				templ_7745c5c3_Var121, templ_7745c5c3_Err = templ.JoinStringErrs(clsSigned(f.Contribution))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 912, Col: 181}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 916, Col: 181}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var121))
 				if templ_7745c5c3_Err != nil {
@@ -2549,7 +2549,7 @@ func ClassicGroupNote(group string, grouped bool) templ.Component {
 		var templ_7745c5c3_Var123 string
 		templ_7745c5c3_Var123, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.FormatBool(grouped)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 925, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 929, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var123)
 		if templ_7745c5c3_Err != nil {
@@ -2562,7 +2562,7 @@ func ClassicGroupNote(group string, grouped bool) templ.Component {
 		var templ_7745c5c3_Var124 string
 		templ_7745c5c3_Var124, templ_7745c5c3_Err = templ.JoinStringErrs(ClassicGroupSentence(group, grouped))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 925, Col: 90}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 929, Col: 90}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var124))
 		if templ_7745c5c3_Err != nil {
@@ -2602,7 +2602,7 @@ func ClassicSettingsLine(settings string) templ.Component {
 		var templ_7745c5c3_Var126 string
 		templ_7745c5c3_Var126, templ_7745c5c3_Err = templ.JoinStringErrs(settings)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 931, Col: 21}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 935, Col: 21}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var126))
 		if templ_7745c5c3_Err != nil {
@@ -2654,7 +2654,7 @@ func ClassicApplyColumns(v ClassicColumnsView) templ.Component {
 			var templ_7745c5c3_Var128 string
 			templ_7745c5c3_Var128, templ_7745c5c3_Err = templruntime.NewAttributeExpression(c).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 942, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 946, Col: 21}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var128)
 			if templ_7745c5c3_Err != nil {
@@ -2677,7 +2677,7 @@ func ClassicApplyColumns(v ClassicColumnsView) templ.Component {
 			var templ_7745c5c3_Var129 string
 			templ_7745c5c3_Var129, templ_7745c5c3_Err = templ.JoinStringErrs(c)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 942, Col: 53}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 946, Col: 53}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var129))
 			if templ_7745c5c3_Err != nil {
@@ -2726,7 +2726,7 @@ func ClassicApplyColumns(v ClassicColumnsView) templ.Component {
 			var templ_7745c5c3_Var130 string
 			templ_7745c5c3_Var130, templ_7745c5c3_Err = templruntime.NewAttributeExpression(c).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 953, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 957, Col: 21}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var130)
 			if templ_7745c5c3_Err != nil {
@@ -2749,7 +2749,7 @@ func ClassicApplyColumns(v ClassicColumnsView) templ.Component {
 			var templ_7745c5c3_Var131 string
 			templ_7745c5c3_Var131, templ_7745c5c3_Err = templ.JoinStringErrs(c)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 953, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 957, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var131))
 			if templ_7745c5c3_Err != nil {
@@ -2794,7 +2794,7 @@ func ClassicRestored(v ClassicRestoredView) templ.Component {
 		var templ_7745c5c3_Var133 string
 		templ_7745c5c3_Var133, templ_7745c5c3_Err = templ.JoinStringErrs(v.Method)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 962, Col: 93}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 966, Col: 93}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var133))
 		if templ_7745c5c3_Err != nil {
@@ -2807,7 +2807,7 @@ func ClassicRestored(v ClassicRestoredView) templ.Component {
 		var templ_7745c5c3_Var134 string
 		templ_7745c5c3_Var134, templ_7745c5c3_Err = templ.JoinStringErrs(v.Dataset)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 962, Col: 110}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 966, Col: 110}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var134))
 		if templ_7745c5c3_Err != nil {
@@ -2820,7 +2820,7 @@ func ClassicRestored(v ClassicRestoredView) templ.Component {
 		var templ_7745c5c3_Var135 string
 		templ_7745c5c3_Var135, templ_7745c5c3_Err = templ.JoinStringErrs(clsWhen(v.Time))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 962, Col: 139}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `ui/classic.templ`, Line: 966, Col: 139}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var135))
 		if templ_7745c5c3_Err != nil {

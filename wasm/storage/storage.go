@@ -1,0 +1,74 @@
+// Package storage is the storage panel's part of the engine. The browser
+// side (static/store.js) knows what is stored; the engine renders the
+// panel's list with the templ component, and forgets what a worker holds
+// when the user deletes everything:
+//
+//	storage.render {pages, usage, quota, app_cache} → Fragment: the list
+//	store.clear {}                                   → {keys}: this worker's
+//	                                                   Store emptied (data set,
+//	                                                   runs, models, caches)
+package storage
+
+import (
+	"context"
+
+	"textlab/wasm/protocol"
+	"textlab/web/ui"
+)
+
+// Item is one stored thing, as static/store.js lists it.
+type Item struct {
+	Key   string `json:"key"`
+	What  string `json:"what"`
+	Bytes int64  `json:"bytes"`
+	Where string `json:"where"`
+}
+
+// Page is one page's items.
+type Page struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Items []Item `json:"items"`
+}
+
+// Listing is storage.render's payload.
+type Listing struct {
+	Pages    []Page `json:"pages"`
+	Usage    int64  `json:"usage"`
+	Quota    int64  `json:"quota"`
+	AppCache int64  `json:"app_cache"`
+}
+
+// View turns a listing into the component's view, leaving out pages with
+// no items.
+func View(l Listing) ui.StorageView {
+	v := ui.StorageView{Usage: l.Usage, Quota: l.Quota, AppCache: l.AppCache}
+	for _, p := range l.Pages {
+		if len(p.Items) == 0 {
+			continue
+		}
+		sp := ui.StoragePage{ID: p.ID, Title: p.Title}
+		for _, it := range p.Items {
+			sp.Items = append(sp.Items, ui.StorageItem{Key: it.Key, What: it.What, Bytes: max(it.Bytes, 0), Where: it.Where})
+		}
+		v.Pages = append(v.Pages, sp)
+	}
+	return v
+}
+
+// Register adds storage.render and store.clear to e.
+func Register(e *protocol.Engine) {
+	store := e.Store()
+	e.Register("storage.render", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in Listing
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		return protocol.Render(ctx, ui.StorageList(View(in)))
+	})
+	e.Register("store.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		n := len(store.Keys())
+		store.Delete("")
+		return map[string]int{"keys": n}, nil
+	})
+}
