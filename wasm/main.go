@@ -22,6 +22,7 @@ import (
 	"textlab/wasm/generate"
 	"textlab/wasm/protocol"
 	"textlab/wasm/simd"
+	"textlab/wasm/storage"
 	"textlab/wasm/study"
 )
 
@@ -73,6 +74,7 @@ func register(e *protocol.Engine, opts engine.Options) {
 	agreement.Register(e)
 	board.Register(e)
 	generate.Register(e)
+	storage.Register(e)
 	study.Register(e)
 	registerBench(e)
 }

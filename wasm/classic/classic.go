@@ -42,7 +42,7 @@ const (
 // classic.train (whose result carries the run saved for IndexedDB and
 // the run added to the results board), classic.misclassified,
 // classic.explain, classic.columns, classic.predict, classic.vectors and
-// classic.restore (saved.go).
+// classic.restore (saved.go), and classic.clear.
 func Register(e *protocol.Engine) {
 	p := &page{store: e.Store()}
 	e.Register("classic.describe", p.describe)
@@ -53,6 +53,14 @@ func Register(e *protocol.Engine) {
 	e.Register("classic.predict", p.predict)
 	e.Register("classic.vectors", p.loadVectors)
 	e.Register("classic.restore", p.restore)
+	e.Register("classic.clear", p.clear)
+}
+
+// clear forgets the last trained run (the page's "Forget model" button);
+// the loaded word vectors, which are the app's and not the user's, stay.
+func (p *page) clear(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+	p.store.Delete(lastKey)
+	return map[string]bool{"cleared": true}, nil
 }
 
 // topK is how many features the page lists per class and per
