@@ -20,6 +20,9 @@ func FuzzRead(f *testing.F) {
 		"\xff\xfet\x00,\x00l\x00\n\x00a\x00,\x00x\x00\n\x00",
 		"text,label\n\x93quoted\x94,x\nb,y\n",
 		"text,label\n\"open,x\nb,y\n",
+		"text,label\nscraped\x00 text,x\nb\x01,y\n", // stray control bytes: removed, lines listed
+		"%PDF-1.7\ntext,label\na,x\n",               // a binary signature
+		"t\x00e\x00x\x00t\x00,\x00l\x00\n\x00a\x00", // UTF-16 without its BOM
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), "")
@@ -34,6 +37,13 @@ func FuzzRead(f *testing.F) {
 				t.Fatalf("error is not an input error: %v", err)
 			}
 			return
+		}
+		for _, e := range tab.Examples {
+			for _, c := range []byte(e.Text + e.Label) {
+				if isControl(c) {
+					t.Fatalf("control byte %#x kept in %q", c, e.Text)
+				}
+			}
 		}
 		if rep.RowsUsable+len(rep.Problems) != rep.RowsRead {
 			t.Fatalf("%d usable + %d problems != %d read", rep.RowsUsable, len(rep.Problems), rep.RowsRead)

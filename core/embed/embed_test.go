@@ -215,6 +215,9 @@ func TestShippedTable(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(encode(f, small(f)))
 	f.Add([]byte("TLWV\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
+	good := encode(f, small(f))
+	f.Add(good[:len(good)-1])                                                      // truncated
+	f.Add([]byte("TLWV\x01\x00\x00\x00\x00\x10\x00\x00\xff\xff\xff\xff" + "more")) // 2^32-1 words of 4096 declared
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Parse(data)
 		if err != nil {

@@ -136,6 +136,8 @@ func FuzzParseCheckpoint(f *testing.F) {
 	f.Add(good.Bytes())
 	f.Add(header(8, 12, 1, 2, 2, 10, 4))
 	f.Add(header(2, 1, 1, 1, 1, 1, 1))
+	f.Add(good.Bytes()[:good.Len()-5])                                    // truncated
+	f.Add(append(header(8192, 32768, 32, 64, 64, 100000, 4096), 0, 0, 0)) // about 100 GB declared
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ck, err := ParseCheckpoint(data)
 		if err != nil {

@@ -191,6 +191,10 @@ func FuzzReadTokenizer(f *testing.F) {
 	f.Add(tokenizerBytes(5, []string{"<unk>", "<s>", "</s>", " ", "a", " a"}))
 	f.Add(tokenizerBytes(27, []string{"<unk>", "\n<s>\n", "\n</s>\n", "<0x00>", " ", "ab", "b"}))
 	f.Add([]byte{1, 0, 0, 0})
+	good := tokenizerBytes(5, []string{"<unk>", "<s>", "</s>", " ", "a", " a"})
+	f.Add(good[:len(good)-1])                                      // truncated
+	f.Add([]byte{0xff, 0xff, 0xff, 0x7f})                          // max_token_length 2^31-1
+	f.Add([]byte{16, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f}) // a piece of 2^31-1 bytes
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tok, err := ReadTokenizer(bytes.NewReader(data))
 		if err != nil {

@@ -167,6 +167,9 @@ func FuzzRead(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add(build(`{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}`, make([]byte, 6)))
 	f.Add([]byte{})
+	f.Add(buf.Bytes()[:buf.Len()-3])                                                                             // truncated
+	f.Add(build(`{"x":{"dtype":"F32","shape":[25000000000],"data_offsets":[0,100000000000]}}`, make([]byte, 8))) // 100 GB declared
+	f.Add([]byte{0, 0xe8, 0x76, 0x48, 0x17, 0, 0, 0})                                                            // a 100 GB header length
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Read(data)
 		if err != nil {
