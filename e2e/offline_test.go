@@ -4,13 +4,17 @@ package e2e
 
 import (
 	"fmt"
+	"io/fs"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
@@ -278,5 +282,113 @@ func TestNoRequestLeavesOrigin(t *testing.T) {
 	tb.mu.Unlock()
 	if n < 10 {
 		t.Errorf("only %d requests recorded", n)
+	}
+}
+
+// overlayFS is the app's files with one file's content replaced: a new
+// version of the app.
+type overlayFS struct {
+	fs.FS
+	name string
+	data []byte
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if name == o.name {
+		return fstest.MapFS{name: {Data: o.data}}.Open(name)
+	}
+	return o.FS.Open(name)
+}
+
+// TestOfflineVersionsNeverMix: the server gets a new version (one sample
+// changed). A page already open keeps the files of the version it started
+// with; a page loaded after the new version is saved uses the new one; the
+// old copy is deleted once no open page uses it.
+func TestOfflineVersionsNeverMix(t *testing.T) {
+	var current atomic.Value
+	current.Store(web.NewHandler(static.FS))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		current.Load().(http.Handler).ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	app := srv.URL + "/"
+	sample, err := fs.ReadFile(static.FS, "data/uci-sentiment.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := strings.Join(strings.SplitAfter(string(sample), "\n")[:101], "")
+	sampleSize := func(tb *tab) int {
+		tb.t.Helper()
+		return int(tb.eval(`fetch("static/data/uci-sentiment.csv").then(r => r.arrayBuffer()).then(b => b.byteLength)`).(float64))
+	}
+	version := func(tb *tab) string {
+		tb.t.Helper()
+		return tb.evalString(`document.getElementById("offline-status").dataset.version`)
+	}
+	appCaches := func(tb *tab) string {
+		tb.t.Helper()
+		return tb.evalString(`caches.keys().then(k => k.filter(n => n.startsWith("textlab-app-")).sort().join(","))`)
+	}
+
+	a := openTabFor(t, app, 1280, 800, 4*time.Minute)
+	a.open(app)
+	waitOffline(a)
+	v1 := version(a)
+	if n := sampleSize(a); n != len(sample) {
+		t.Fatalf("sample in version 1: %d bytes, want %d", n, len(sample))
+	}
+
+	// The server now has version 2. A second tab starts on version 1 (what
+	// is saved) and its check saves version 2 beside it.
+	current.Store(web.NewHandler(overlayFS{static.FS, "data/uci-sentiment.csv", []byte(cut)}))
+	b := openTabFor(t, app, 1280, 800, 4*time.Minute)
+	b.open(app)
+	waitOffline(b)
+	if got := version(b); got != v1 {
+		t.Errorf("second tab uses %q, want %q (the saved version)", got, v1)
+	}
+	v2 := b.evalString(`document.getElementById("offline-status").dataset.newer`)
+	if v2 == "" || v2 == v1 {
+		t.Fatalf("the new version was not saved: %q (footer %q)", v2, b.evalString(`document.getElementById("offline-status").textContent`))
+	}
+	if !strings.Contains(b.evalString(`document.getElementById("offline-status").textContent`), "a newer version") {
+		t.Errorf("footer does not say a newer version is saved")
+	}
+	// The open pages still get version 1's file.
+	if n := sampleSize(a); n != len(sample) {
+		t.Errorf("first tab got %d bytes of the sample after the update, want version 1's %d", n, len(sample))
+	}
+
+	// A page loaded now uses version 2; the first tab still has version 1.
+	if err := chromedp.Do(b.ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor(`document.body.dataset.engine === "ready"`)
+	waitOffline(b)
+	if got := version(b); got != v2 {
+		t.Errorf("reloaded tab uses %q, want %q", got, v2)
+	}
+	if n := sampleSize(b); n != len(cut) {
+		t.Errorf("reloaded tab got %d bytes of the sample, want version 2's %d", n, len(cut))
+	}
+	if n := sampleSize(a); n != len(sample) {
+		t.Errorf("first tab got %d bytes of the sample, want version 1's %d", n, len(sample))
+	}
+	if got, want := appCaches(b), strings.Join(slices.Sorted(slices.Values([]string{"textlab-app-" + v1, "textlab-app-" + v2})), ","); got != want {
+		t.Errorf("caches while both versions are in use: %q, want %q", got, want)
+	}
+
+	// Once the first tab is closed, the next page load deletes version 1.
+	if err := chromedp.Cancel(a.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor(`document.body.dataset.engine === "ready"`)
+	waitOffline(b)
+	waitUntil(t, func() bool { return appCaches(b) == "textlab-app-"+v2 })
+	if got := appCaches(b); got != "textlab-app-"+v2 {
+		t.Errorf("caches after the first tab closed: %q, want only version 2", got)
 	}
 }

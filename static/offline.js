@@ -58,20 +58,22 @@ export async function startOffline(line) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
   }
   const status = await ask(reg.active);
-  if (!status.current) {
+  if (!status.version) {
     set("error", `offline use is not available: ${status.error || "nothing saved yet"}`);
     return;
   }
-  let text = `ready for offline use · ${MB(status.currentBytes)} saved in this browser (${status.currentFiles} files, version ${status.current})`;
-  if (status.staged) text += ` · a new version is saved and starts once every Textlab tab is closed or reloaded`;
+  let text = `ready for offline use · ${MB(status.bytes)} saved in this browser (${status.files} files, version ${status.version})`;
+  if (status.newer) text += ` · a newer version (${status.newer}) is saved too; pages opened from now on use it`;
   else if (status.error) text += ` · working from the saved copy (the server cannot be reached)`;
   set("ready", text);
-  line.dataset.version = status.current;
-  line.dataset.bytes = String(status.currentBytes);
+  line.dataset.version = status.version;
+  line.dataset.newer = status.newer;
+  line.dataset.bytes = String(status.bytes);
 }
 
 /** ask asks the service worker to check for a new version and answers with
- * what it holds ({current, currentBytes, currentFiles, staged, error}). */
+ * the version this page uses ({version, bytes, files}), a newer one saved
+ * since (newer), and why the check failed (error). */
 function ask(worker) {
   return new Promise((resolve) => {
     const ch = new MessageChannel();

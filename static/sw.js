@@ -5,12 +5,13 @@
 // Versions never mix. static/manifest.json (written by the Go server or
 // `textlab static` from the embedded files) names a version and lists every
 // file with its size and SHA-256. Each version gets a cache of its own
-// ("textlab-app-<version>"); a version is only used once every file of it is
-// in its cache and matches its hash. The first version becomes current at
-// once; a later one is "staged" and becomes current at the next page load
-// when no other Textlab tab is open (a tab never sees files of two
-// versions); then the older caches are deleted. Which version is current is
-// kept in the "textlab-meta" cache, so it survives the worker being stopped.
+// ("textlab-app-<version>"); a version is used only once every file of it
+// is in its cache and matches its hash. Then it becomes current: pages
+// loaded from then on use it, while a page already open (and its engine
+// workers) keeps the version it started with until it is closed. A version
+// no open page uses any more is deleted. What is current, and which page
+// uses which version, is kept in the "textlab-meta" cache, so it survives
+// this worker being stopped.
 //
 // Nothing here contacts any origin but the app's own.
 "use strict";
@@ -20,6 +21,7 @@ const META = "textlab-meta";
 const scope = new URL(self.registration.scope);
 const manifestURL = new URL("static/manifest.json", scope);
 const pageURL = new URL("index.html", scope);
+const workerScript = new URL("static/sw.js", scope);
 
 self.addEventListener("install", (ev) => {
   // First visit: the whole app is saved before this worker takes over. A
@@ -34,6 +36,7 @@ self.addEventListener("activate", (ev) => {
 self.addEventListener("message", (ev) => {
   if (ev.data?.type !== "textlab-offline-status") return;
   const port = ev.ports[0];
+  const client = ev.source?.id ?? "";
   ev.waitUntil(
     (async () => {
       let error = "";
@@ -42,7 +45,10 @@ self.addEventListener("message", (ev) => {
       } catch (err) {
         error = err.message;
       }
-      port.postMessage({ ...(await readMeta()), error });
+      const meta = await readMeta();
+      const mine = meta.clients?.[client] ?? meta.current;
+      const v = meta.versions?.[mine] ?? {};
+      port.postMessage({ version: mine ?? "", bytes: v.bytes ?? 0, files: v.files ?? 0, newer: meta.current !== mine ? meta.current : "", error });
     })(),
   );
 });
@@ -52,22 +58,38 @@ self.addEventListener("fetch", (ev) => {
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
-  if (url.href === manifestURL.href || url.href === new URL("static/sw.js", scope).href) return;
-  ev.respondWith(respond(req, url));
+  if (url.href === manifestURL.href || url.href === workerScript.href) return;
+  ev.respondWith(respond(ev, url));
 });
 
-/** respond answers from the current version's cache, and from the network
- * only for what the cache does not hold. */
-async function respond(req, url) {
-  let meta = await readMeta();
+/** respond answers from the cache of the version the requesting page (or
+ * worker) uses, and from the network only for what that cache lacks. */
+async function respond(ev, url) {
+  const req = ev.request;
   const navigate = req.mode === "navigate";
-  if (navigate) {
-    if (meta.staged) meta = await promoteIfAlone(meta);
-    if (url.pathname === scope.pathname || url.pathname === pageURL.pathname) url = pageURL;
-  }
-  if (meta.current) {
-    const cache = await caches.open(PREFIX + meta.current);
-    const hit = await cache.match(url.href);
+  if (navigate && (url.pathname === scope.pathname || url.pathname === pageURL.pathname)) url = pageURL;
+  // A new page starts on the current version; a worker a page starts gets
+  // the page's version; any other request uses its client's version.
+  // A page loaded before this worker took over starts using the version
+  // current at its first request.
+  const version = await withMeta(async (meta) => {
+    const known = meta.clients?.[ev.clientId];
+    const v = navigate ? meta.current : (known ?? meta.current);
+    let changed = false;
+    if (v && !navigate && ev.clientId && !known) {
+      meta.clients = { ...meta.clients, [ev.clientId]: v };
+      changed = true;
+    }
+    if (v && ev.resultingClientId) {
+      meta.clients = { ...meta.clients, [ev.resultingClientId]: v };
+      changed = true;
+    }
+    return [v, changed];
+  });
+  if (navigate) ev.waitUntil(dropUnused());
+  if (version) {
+    // caches.match, unlike caches.open, never creates an empty cache.
+    const hit = await caches.match(url.href, { cacheName: PREFIX + version });
     if (hit) return hit;
   }
   try {
@@ -85,24 +107,42 @@ async function respond(req, url) {
 
 // --- versions --------------------------------------------------------------
 
-/** readMeta returns {current, currentBytes, currentFiles, staged, stagedBytes, stagedFiles}. */
+// meta is {current, versions: {version: {bytes, files}}, clients: {clientId: version}}.
+let metaLock = Promise.resolve();
+
 async function readMeta() {
   const cache = await caches.open(META);
   const r = await cache.match("meta");
   return r ? r.json() : {};
 }
 
-async function writeMeta(meta) {
-  const cache = await caches.open(META);
-  await cache.put("meta", new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
+/** withMeta runs f(meta) -> [result, changed] with no other change to meta
+ * in between, and saves meta when f changed it. */
+function withMeta(f) {
+  const run = metaLock.then(async () => {
+    const meta = await readMeta();
+    const [result, changed] = await f(meta);
+    if (changed) {
+      const cache = await caches.open(META);
+      await cache.put("meta", new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
+    }
+    return result;
+  });
+  metaLock = run.catch(() => {});
+  return run;
 }
 
 let updating = null;
+let saving = ""; // the version being saved now, which dropUnused leaves alone
 
 /** update fetches the manifest and, when it names a version not yet saved,
- * saves every file of it into a new cache. One update at a time. */
+ * saves every file of it into a new cache, then makes it current. One
+ * update at a time. */
 function update() {
-  updating ??= doUpdate().finally(() => (updating = null));
+  updating ??= doUpdate().finally(() => {
+    updating = null;
+    saving = "";
+  });
   return updating;
 }
 
@@ -110,15 +150,10 @@ async function doUpdate() {
   const res = await fetch(manifestURL, { cache: "no-store" });
   if (!res.ok) throw new Error(`static/manifest.json: the server answered ${res.status}`);
   const m = await res.json();
-  let meta = await readMeta();
-  if (meta.current && !(await caches.has(PREFIX + meta.current))) {
-    // The saved copy was deleted (the browser's "clear site data"): save it again.
-    meta = {};
-    await writeMeta(meta);
-  }
-  if (m.version === meta.current || m.version === meta.staged) return;
-  const name = PREFIX + m.version;
-  const cache = await caches.open(name);
+  const meta = await readMeta();
+  if (m.version === meta.current && (await caches.has(PREFIX + m.version))) return;
+  saving = m.version;
+  const cache = await caches.open(PREFIX + m.version);
   let done = 0;
   for (const f of m.files) {
     const url = new URL(f.path, scope);
@@ -134,32 +169,32 @@ async function doUpdate() {
     done += f.size;
     await tell({ type: "textlab-offline-progress", done, total: m.bytes });
   }
-  meta = await readMeta();
-  const saved = { version: m.version, bytes: m.bytes, files: m.files.length };
-  if (!meta.current) meta = { current: saved.version, currentBytes: saved.bytes, currentFiles: saved.files };
-  else meta = { ...meta, staged: saved.version, stagedBytes: saved.bytes, stagedFiles: saved.files };
-  await writeMeta(meta);
-  await dropOthers(meta);
+  await withMeta(async (meta) => {
+    meta.current = m.version;
+    meta.versions = { ...meta.versions, [m.version]: { bytes: m.bytes, files: m.files.length } };
+    return [null, true];
+  });
+  await dropUnused();
 }
 
-/** promoteIfAlone makes the staged version current when the page being
- * loaded is the only Textlab tab (a reload of the last tab counts). */
-async function promoteIfAlone(meta) {
-  const windows = await self.clients.matchAll({ type: "window" });
-  if (windows.length > 1) return meta;
-  meta = { current: meta.staged, currentBytes: meta.stagedBytes, currentFiles: meta.stagedFiles };
-  await writeMeta(meta);
-  await dropOthers(meta);
-  return meta;
-}
-
-/** dropOthers deletes the caches of versions that are neither current nor
- * staged (older ones, and half-saved ones of a version the server no longer
- * has). */
-async function dropOthers(meta) {
-  for (const key of await caches.keys()) {
-    if (key.startsWith(PREFIX) && key !== PREFIX + meta.current && key !== PREFIX + meta.staged) await caches.delete(key);
-  }
+/** dropUnused deletes the caches of versions that are neither current nor
+ * used by an open page or worker (older versions, and half-saved ones of a
+ * version the server no longer has), and forgets closed pages. */
+function dropUnused() {
+  return withMeta(async (meta) => {
+    const open = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id));
+    const clients = {};
+    for (const [id, v] of Object.entries(meta.clients ?? {})) if (open.has(id)) clients[id] = v;
+    const used = new Set([meta.current, saving, ...Object.values(clients)]);
+    for (const key of await caches.keys()) {
+      if (key.startsWith(PREFIX) && !used.has(key.slice(PREFIX.length))) await caches.delete(key);
+    }
+    const versions = {};
+    for (const v of used) if (meta.versions?.[v]) versions[v] = meta.versions[v];
+    meta.clients = clients;
+    meta.versions = versions;
+    return [null, true];
+  });
 }
 
 async function tell(msg) {
