@@ -6,7 +6,7 @@ PORT ?= 8080
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
 .PHONY: all run build generate engine assets static cloudflare deps deps-apt deps-node \
-	bench-deps bench-engine test test-lint test-unit test-wasm test-browser test-libmf-exhaustive simd fuzz bench models clean
+	bench-deps bench-engine test test-lint test-unit test-wasm test-fuzz test-browser test-libmf-exhaustive simd fuzz bench models clean
 
 all: build
 
@@ -133,7 +133,7 @@ deps-node:
 	fi
 
 ## test: formatting, vet, unit tests natively and under js/wasm, parity and browser tests
-test: deps build cloudflare test-lint test-unit test-wasm test-browser
+test: deps build cloudflare test-lint test-unit test-wasm test-fuzz test-browser
 
 test-lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go') ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -158,6 +158,28 @@ test-browser:
 
 ## fuzz: run each fuzz target for a while (the corpora are kept in testdata/)
 FUZZTIME ?= 30s
+
+# test-fuzz runs every parser's fuzz target (what reads a user's file: data
+# sets, coder files, dictionaries, word vectors, saved models, safetensors,
+# llama2.c checkpoints and tokenizer.bin, vocab.txt, tokenizer.json,
+# vocab.json + merges.txt, study files) for FUZZTIME_CI each, after its
+# committed corpus; `go test -fuzz` takes one target per run. 18 targets:
+# about 60 s once their instrumented builds are cached (about 3 minutes from
+# a cold cache on two busy cores); `make fuzz` runs every target (parsers and
+# kernels) for FUZZTIME.
+FUZZTIME_CI ?= 2s
+FUZZ_CI := \
+	core/dataset:FuzzRead core/agreement:FuzzReadWide core/agreement:FuzzReadLong core/lexicon:FuzzParseDic \
+	core/lexicon:FuzzParseCSV core/embed:FuzzParse core/pipeline:FuzzLoad core/safetensors:FuzzRead \
+	core/llama2c:FuzzParseCheckpoint core/llama2c:FuzzReadTokenizer core/tokenize/wordpiece:FuzzLoadVocab \
+	core/tokenize/wordpiece:FuzzLoadTokenizerJSON core/tokenize/bpe:FuzzLoadMerges core/tokenize/bpe:FuzzLoadTokenizerJSON \
+	core/bert:FuzzLoad core/decoder:FuzzLoadGPT2 core/decoder:FuzzLoadLlama core/study:FuzzRead
+test-fuzz:
+	@start=$$(date +%s); for t in $(FUZZ_CI); do \
+		pkg=$${t%%:*}; f=$${t##*:}; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME_CI) ./$$pkg 2>&1) || { echo "$$out"; echo "fuzz $$pkg $$f failed"; exit 1; }; \
+	done; echo "test-fuzz: $(words $(FUZZ_CI)) targets, $(FUZZTIME_CI) each, $$(( $$(date +%s) - start )) s"
+
 # test-libmf-exhaustive compares core/libmf with the C library's expf, sinf
 # and cosf on all 2^32 float32 arguments, in glibc's FMA and baseline x86-64
 # builds (needs cc and an x86-64 processor with FMA; a few minutes).
