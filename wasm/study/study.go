@@ -20,7 +20,20 @@
 //	              → Import {version, created (RFC 3339), textlab (the version
 //	                that wrote it), items: [{page, key, kind, name, size,
 //	                value (kind "json") | bytes (kind "bytes", base64 in
-//	                JSON)}]}
+//	                JSON; absent when the item is empty)}]}
+//
+// A stored record that holds bytes (a file's contents, a saved model) goes
+// in as a "bytes" item and, when it has other fields, a "json" item with the
+// same page and key for them. textlab study run (cmd/textlab/study.go) finds
+// what it reruns by these conventions, which are the store's
+// (static/store.js) keys: the data set is a "bytes" item of page "data"
+// whose name is the file's name, with a "json" item of page "data" whose
+// value has that "name" and the "columns" ({text, label, id, group});
+// Classic ML's saved run is an item of page "classic" (json or bytes) holding
+// classic.train's saved.run (format "textlab-classic-run"); the results
+// board is a "json" item of page "board" holding the array of runs; an
+// uploaded dictionary is a "bytes" item of page "dictionary" named as the
+// dictionary is.
 //
 // study.import checks the whole file first (format and version, names,
 // declared sizes and compression ratios before decompressing, entry count,
