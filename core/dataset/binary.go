@@ -123,6 +123,27 @@ func stripControls(text string) (string, controls) {
 	return sb.String(), c
 }
 
+// removeControls returns s without its control bytes (isControl: tab,
+// newline, carriage return and form feed stay), and how many it removed.
+func removeControls(s string) (string, int) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isControl(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s, 0
+	}
+	b := make([]byte, 0, len(s)-n)
+	for i := 0; i < len(s); i++ {
+		if !isControl(s[i]) {
+			b = append(b, s[i])
+		}
+	}
+	return string(b), n
+}
+
 // shownLines is how many lines a warning names before "and N more".
 const shownLines = 10
 

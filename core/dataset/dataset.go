@@ -137,7 +137,8 @@ type Table struct {
 	// from Validate.
 	Examples []Example
 
-	replaced bool // decoding replaced undecodable bytes with U+FFFD
+	replaced bool     // decoding replaced undecodable bytes with U+FFFD
+	ctl      controls // the control bytes removed
 }
 
 // Column returns the index of the column called name, or -1.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -43,10 +44,7 @@ func Parse(ctx context.Context, data []byte, opts Options) (*Table, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, errorf(ErrEmpty, "the file is empty; pick a file with a header line and one row per text")
 	}
-	t := &Table{Encoding: d.encoding, Warnings: d.warnings, replaced: d.replaced, ControlLines: ctl.Lines}
-	if w := ctl.warning(); w != "" {
-		t.Warnings = append(t.Warnings, w)
-	}
+	t := &Table{Encoding: d.encoding, Warnings: d.warnings, replaced: d.replaced, ctl: ctl}
 	format := opts.Format
 	if format == FormatAuto {
 		format = detectFormat(opts.Name, text)
@@ -63,6 +61,13 @@ func Parse(ctx context.Context, data []byte, opts Options) (*Table, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	// JSON Lines may also hold control characters as escapes ("\u0000").
+	slices.Sort(t.ctl.Lines)
+	t.ControlLines = slices.Compact(t.ctl.Lines)
+	t.ctl.Lines = t.ControlLines
+	if w := t.ctl.warning(); w != "" {
+		t.Warnings = append(t.Warnings, w)
 	}
 	opts.progress(1, "read")
 	return t, nil
@@ -322,6 +327,13 @@ func parseJSONL(ctx context.Context, t *Table, text string, opts Options) error 
 		if len(keys) > maxCols {
 			return errorf(ErrTooManyColumns, "line %d: the object has %s keys; Textlab reads at most %s columns",
 				line, thousands(len(keys)), thousands(maxCols))
+		}
+		for i, v := range vals {
+			if clean, n := removeControls(v); n > 0 {
+				vals[i] = clean
+				t.ctl.Bytes += n
+				t.ctl.Lines = append(t.ctl.Lines, line)
+			}
 		}
 		row := Row{Line: line, Fields: make([]string, len(t.Columns), len(t.Columns)+len(keys))}
 		for i, k := range keys {
