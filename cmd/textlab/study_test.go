@@ -51,7 +51,7 @@ func resultJSON(t *testing.T, method string, m any) map[string]any {
 // buildStudy makes a study the way the page does: a data set, two Classic
 // ML runs (only the last one's model is saved), a dictionary run and a run
 // of another page on the board, exported with study.export.
-func buildStudy(t *testing.T, tamper func(runs []board.Run)) string {
+func buildStudy(t *testing.T, kfoldLast bool, tamper func(runs []board.Run)) string {
 	t.Helper()
 	_, call := enginetest.New(t, data.Register, classic.Register, dictionary.Register, board.Register, wstudy.Register)
 	csv := []byte(studyCSV())
@@ -66,11 +66,20 @@ func buildStudy(t *testing.T, tamper func(runs []board.Run)) string {
 		}
 		runs = append(runs, run)
 	}
-	kfold := resultJSON(t, "classic.train", call("classic.train", `{"eval":{"kind":"kfold","folds":3},"features":{"kind":"counts","ngram_min":1,"ngram_max":1,"min_df":1,"max_df":1},"model":{"kind":"nb","alpha":1},"seed":7}`, nil))
-	addRun(kfold["board"].(map[string]any)["run"].(map[string]any))
-	hold := resultJSON(t, "classic.train", call("classic.train", `{"eval":{"kind":"holdout","test_size":25,"stratify":true},"features":{"kind":"tfidf","ngram_min":1,"ngram_max":2,"min_df":1,"max_df":1},"model":{"kind":"logreg","C":1},"seed":42}`, nil))
-	addRun(hold["board"].(map[string]any)["run"].(map[string]any))
-	saved := hold["saved"].(map[string]any)["run"].(string)
+	// Two Classic ML runs: the page saves only the last one's model.
+	trainings := []string{
+		`{"eval":{"kind":"kfold","folds":3},"features":{"kind":"counts","ngram_min":1,"ngram_max":1,"min_df":1,"max_df":1},"model":{"kind":"nb","alpha":1},"seed":7}`,
+		`{"eval":{"kind":"holdout","test_size":25,"stratify":true},"features":{"kind":"tfidf","ngram_min":1,"ngram_max":2,"min_df":1,"max_df":1},"model":{"kind":"logreg","C":1},"seed":42}`,
+	}
+	if kfoldLast {
+		trainings[0], trainings[1] = trainings[1], trainings[0]
+	}
+	var saved string
+	for _, payload := range trainings {
+		r := resultJSON(t, "classic.train", call("classic.train", payload, nil))
+		addRun(r["board"].(map[string]any)["run"].(map[string]any))
+		saved = r["saved"].(map[string]any)["run"].(string)
+	}
 
 	resultJSON(t, "dictionary.load", call("dictionary.load", `{"source":"vader"}`, nil))
 	resultJSON(t, "dictionary.score", call("dictionary.score", `{}`, nil))
@@ -102,7 +111,7 @@ func buildStudy(t *testing.T, tamper func(runs []board.Run)) string {
 }
 
 func TestStudyShowAndRun(t *testing.T) {
-	path := buildStudy(t, nil)
+	path := buildStudy(t, false, nil)
 
 	code, out, errOut := runCLI("study", "show", path)
 	if code != 0 {
@@ -137,10 +146,26 @@ func TestStudyShowAndRun(t *testing.T) {
 	}
 }
 
+// TestStudyRunKFold: a k-fold run whose model the study holds is rerun,
+// its standard deviations included; the hold-out run before it is not.
+func TestStudyRunKFold(t *testing.T) {
+	path := buildStudy(t, true, nil)
+	code, out, errOut := runCLI("study", "run", path)
+	if code != 0 {
+		t.Fatalf("run: exit %d: %s\n%s", code, errOut, out)
+	}
+	runs := strings.Split(out, "\nrun ")
+	if len(runs) != 4 || !strings.Contains(runs[0], "not rerunnable: its settings are not in the study") ||
+		!strings.Contains(runs[1], "3-fold cross-validation") || !strings.Contains(runs[1], "macro_f1_std") ||
+		!strings.Contains(runs[1], "all 8 metrics match") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 // TestStudyRunDiffers: a stored metric that the rerun does not give is
 // reported, and the command fails.
 func TestStudyRunDiffers(t *testing.T) {
-	path := buildStudy(t, func(runs []board.Run) { runs[1].Metrics["accuracy"] += 0.01 })
+	path := buildStudy(t, false, func(runs []board.Run) { runs[1].Metrics["accuracy"] += 0.01 })
 	code, out, errOut := runCLI("study", "run", path)
 	if code != 1 || !strings.Contains(errOut, "1 run(s) do not match") || !strings.Contains(out, "DIFFERS") {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
@@ -149,7 +174,7 @@ func TestStudyRunDiffers(t *testing.T) {
 
 // TestStudyDamaged: a damaged study file is an error naming the problem.
 func TestStudyDamaged(t *testing.T) {
-	path := buildStudy(t, nil)
+	path := buildStudy(t, false, nil)
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, b[:len(b)-30], 0o644)
 	for _, sub := range []string{"show", "run"} {
