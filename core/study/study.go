@@ -294,7 +294,7 @@ func Read(data []byte, lim Limits) (*Study, error) {
 		if total > uint64(lim.MaxTotal) {
 			return nil, errorf(ErrTooBig, "the entries declare more than %s in all; a study may hold at most %s", size(uint64(lim.MaxTotal)), size(uint64(lim.MaxTotal)))
 		}
-		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64 > uint64(lim.MaxRatio)*max(f.CompressedSize64, 1) {
+		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(lim.MaxRatio) {
 			return nil, errorf(ErrZipBomb, "the entry %q expands %d times (%s from %s): refused as a zip bomb", f.Name,
 				f.UncompressedSize64/max(f.CompressedSize64, 1), size(f.UncompressedSize64), size(f.CompressedSize64))
 		}
