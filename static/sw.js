@@ -153,6 +153,12 @@ async function doUpdate() {
   const meta = await readMeta();
   if (m.version === meta.current && (await caches.has(PREFIX + m.version))) return;
   saving = m.version;
+  // Recorded before the first file, so that a download cut short is known
+  // as this worker's and deleted later.
+  await withMeta(async (meta) => {
+    meta.versions = { ...meta.versions, [m.version]: { bytes: m.bytes, files: m.files.length } };
+    return [null, true];
+  });
   const cache = await caches.open(PREFIX + m.version);
   let done = 0;
   for (const f of m.files) {
@@ -177,9 +183,10 @@ async function doUpdate() {
   await dropUnused();
 }
 
-/** dropUnused deletes the caches of versions that are neither current nor
- * used by an open page or worker (older versions, and half-saved ones of a
- * version the server no longer has), and forgets closed pages. */
+/** dropUnused deletes the caches this worker saved whose versions are
+ * neither current nor used by an open page or worker (older versions, and
+ * half-saved ones of a version the server no longer has), and forgets
+ * closed pages. Caches it did not make are left alone. */
 function dropUnused() {
   return withMeta(async (meta) => {
     const open = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" })).map((c) => c.id));
@@ -187,7 +194,8 @@ function dropUnused() {
     for (const [id, v] of Object.entries(meta.clients ?? {})) if (open.has(id)) clients[id] = v;
     const used = new Set([meta.current, saving, ...Object.values(clients)]);
     for (const key of await caches.keys()) {
-      if (key.startsWith(PREFIX) && !used.has(key.slice(PREFIX.length))) await caches.delete(key);
+      const v = key.slice(PREFIX.length);
+      if (key.startsWith(PREFIX) && meta.versions?.[v] && !used.has(v)) await caches.delete(key);
     }
     const versions = {};
     for (const v of used) if (meta.versions?.[v]) versions[v] = meta.versions[v];
