@@ -143,6 +143,7 @@ func fillEveryPage(t *testing.T, tb *tab, app string) {
 	tb.waitFor(`document.getElementById("dictionary").dataset.dictionary === "mine.dic"`)
 	dictChoose(tb, "vader", "VADER")
 	tb.eval(`(() => { const el = document.getElementById("dict-rule-threshold"); el.value = "0.3"; el.dispatchEvent(new Event("input")); return true })()`)
+	tb.waitStored("the rule", func(s storedState) bool { return hasKeys(s, "dictionary.rules") })
 	tb.click(`[data-job="dict-score"] [data-action="start"]`)
 	tb.waitFor(`document.querySelector('[data-job="dict-score"]').dataset.state === "done"`)
 

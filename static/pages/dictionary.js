@@ -258,7 +258,11 @@ async function fitRule({ reset = false, save = false, settings = null } = {}) {
     showError($("dict-eval-error"), err.message);
     return;
   }
-  if (call !== ruleCalls) return; // a newer answer is on its way
+  if (call !== ruleCalls) {
+    // A newer answer is on its way; the user's change is kept all the same.
+    if (save) saveRule();
+    return;
+  }
   const s = r.settings;
   // Labels picked in the form while the engine answered stay picked.
   const chosen = fromForm ? formRule().mapping : {};
