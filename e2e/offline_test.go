@@ -3,12 +3,14 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -390,5 +392,55 @@ func TestOfflineVersionsNeverMix(t *testing.T) {
 	waitUntil(t, func() bool { return appCaches(b) == "textlab-app-"+v2 })
 	if got := appCaches(b); got != "textlab-app-"+v2 {
 		t.Errorf("caches after the first tab closed: %q, want only version 2", got)
+	}
+}
+
+// TestStaticHostingOffline: on a plain file server that sends
+// Service-Worker-Allowed with static/sw.js (what `make cloudflare` writes
+// into _headers) and serves the manifest `make static` writes, the app is
+// saved too and starts with the server stopped.
+func TestStaticHostingOffline(t *testing.T) {
+	page, err := os.ReadFile("../index.html")
+	if err != nil {
+		t.Fatalf("index.html missing at the top level: run `make static` (%v)", err)
+	}
+	m, err := web.NewManifest(page, static.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := http.FileServer(http.Dir(".."))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/static/manifest.json":
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(manifest)
+			return
+		case "/static/sw.js":
+			w.Header().Set("Service-Worker-Allowed", "/")
+		}
+		files.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	app := srv.URL + "/"
+	tb := openTabFor(t, app, 1280, 800, 3*time.Minute)
+	failures := recordFailures(tb)
+	tb.open(app)
+	waitOffline(tb)
+	srv.Close()
+	if err := chromedp.Do(tb.ctx, chromedp.Reload()); err != nil {
+		t.Fatalf("reload with the server stopped: %v", err)
+	}
+	tb.waitFor(`document.body.dataset.engine === "ready"`)
+	waitOffline(tb)
+	tb.waitFor(`document.getElementById("classic").dataset.ready === "true"`)
+	tb.click(`#data [data-sample="uci-sentiment.csv"]`)
+	dataWaitLoaded(tb, "uci-sentiment.csv")
+	checkOffsite(t, tb)
+	for _, f := range failures.list() {
+		t.Errorf("failed request: %s", f)
 	}
 }

@@ -168,9 +168,12 @@ async function doUpdate() {
       // saved; the others come from the network, bypassing the HTTP cache.
       const r = await fetch(url, { cache: "no-store" });
       if (!r.ok) throw new Error(`${f.path}: the server answered ${r.status}`);
-      const sum = await sha256(await r.clone().arrayBuffer());
-      if (sum !== f.sha256) throw new Error(`${f.path} does not match the manifest (the server changed version while it was being saved); it will be saved again`);
-      await cache.put(url.href, r);
+      const body = await r.arrayBuffer();
+      if ((await sha256(body)) !== f.sha256) throw new Error(`${f.path} does not match the manifest (the server changed version while it was being saved); it will be saved again`);
+      // Saved as a fresh response with the server's headers (the CSP and
+      // cross-origin isolation headers among them): a redirected one (a
+      // file server sends index.html from "./") may not answer a page load.
+      await cache.put(url.href, new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers }));
     }
     done += f.size;
     await tell({ type: "textlab-offline-progress", done, total: m.bytes });

@@ -49,9 +49,15 @@ func BuildManifest(ctx context.Context, assets fs.FS) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewManifest(page, assets)
+}
+
+// NewManifest lists page as index.html and every file of assets (served
+// under static/) except the service worker and Go sources.
+func NewManifest(page []byte, assets fs.FS) (*Manifest, error) {
 	m := &Manifest{}
 	m.add("index.html", page)
-	err = fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == ServiceWorker || path.Ext(p) == ".go" {
 			return err
 		}
