@@ -172,6 +172,21 @@ func checkOffsite(t *testing.T, tb *tab) {
 	}
 }
 
+// checkNoneMissed asks the service worker which requests it could answer
+// neither from the saved copy nor from the network: those of the page and
+// of the engine workers, which it serves too. There must be none.
+func checkNoneMissed(t *testing.T, tb *tab) {
+	t.Helper()
+	missed := tb.evalString(`new Promise(resolve => {
+		const ch = new MessageChannel();
+		ch.port1.onmessage = ev => resolve(JSON.stringify(ev.data.missed));
+		navigator.serviceWorker.controller.postMessage({type: "textlab-offline-status"}, [ch.port2]);
+	})`)
+	if missed != "[]" {
+		t.Errorf("requests the service worker could not answer: %s", missed)
+	}
+}
+
 // TestOfflineAfterServerStops: after one visit, the app works with its
 // server gone. The test stops the server for real (the port refuses
 // connections), loads a sample and the word vectors in the open tab, then
@@ -239,6 +254,7 @@ func TestOfflineAfterServerStops(t *testing.T) {
 	waitOffline(tb)
 	journeys(t, tb, "uci-sentiment.csv")
 	checkOffsite(t, tb)
+	checkNoneMissed(t, tb)
 	tb.screenshot("offline-journeys")
 	for _, f := range failures.list() {
 		t.Errorf("failed request: %s", f)
@@ -259,6 +275,14 @@ func TestOfflineAfterServerStops(t *testing.T) {
 	// The browser logs that 503 as a console error; it is the one this
 	// check caused on purpose.
 	tb.forgive("spam-assassin.csv", "status of 503")
+	// ... and the service worker's list of unanswered requests has it.
+	if missed := tb.evalString(`new Promise(resolve => {
+		const ch = new MessageChannel();
+		ch.port1.onmessage = ev => resolve(ev.data.missed.join(","));
+		navigator.serviceWorker.controller.postMessage({type: "textlab-offline-status"}, [ch.port2]);
+	})`); missed != "/static/data/spam-assassin.csv" {
+		t.Errorf("unanswered requests %q, want the sample", missed)
+	}
 	if loaded := tb.evalString(`document.getElementById("data").dataset.loaded`); loaded != "uci-sentiment.csv" {
 		t.Errorf("after the failed load the page shows %q, want the data set loaded before", loaded)
 	}

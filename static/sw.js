@@ -48,7 +48,7 @@ self.addEventListener("message", (ev) => {
       const meta = await readMeta();
       const mine = meta.clients?.[client] ?? meta.current;
       const v = meta.versions?.[mine] ?? {};
-      port.postMessage({ version: mine ?? "", bytes: v.bytes ?? 0, files: v.files ?? 0, newer: meta.current !== mine ? meta.current : "", error });
+      port.postMessage({ version: mine ?? "", bytes: v.bytes ?? 0, files: v.files ?? 0, newer: meta.current !== mine ? meta.current : "", error, missed });
     })(),
   );
 });
@@ -95,6 +95,7 @@ async function respond(ev, url) {
   try {
     return await fetch(req);
   } catch (err) {
+    missed.push(url.pathname);
     if (navigate) throw err;
     // Said plainly to the page: its error message names the file.
     return new Response(`${url.pathname}: the Textlab server cannot be reached and this file is not in the offline copy`, {
@@ -133,6 +134,10 @@ function withMeta(f) {
 }
 
 let updating = null;
+// The requests (of pages and their engine workers) that neither the saved
+// copy nor the network could answer since this worker started; the status
+// reply lists them so that a test can check none failed.
+const missed = [];
 let saving = ""; // the version being saved now, which dropUnused leaves alone
 
 /** update fetches the manifest and, when it names a version not yet saved,
