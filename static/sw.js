@@ -48,7 +48,7 @@ self.addEventListener("message", (ev) => {
       const meta = await readMeta();
       const mine = meta.clients?.[client] ?? meta.current;
       const v = meta.versions?.[mine] ?? {};
-      port.postMessage({ version: mine ?? "", bytes: v.bytes ?? 0, files: v.files ?? 0, newer: meta.current !== mine ? meta.current : "", error, missed });
+      port.postMessage({ version: mine ?? "", bytes: v.bytes ?? 0, files: v.files ?? 0, newer: meta.current !== mine ? meta.current : "", error, missed, fromWorkers });
     })(),
   );
 });
@@ -87,6 +87,7 @@ async function respond(ev, url) {
     return [v, changed];
   });
   if (navigate) ev.waitUntil(dropUnused());
+  if (ev.clientId && (await self.clients.get(ev.clientId))?.type === "worker") fromWorkers++;
   if (version) {
     // caches.match, unlike caches.open, never creates an empty cache.
     const hit = await caches.match(url.href, { cacheName: PREFIX + version });
@@ -138,6 +139,7 @@ let updating = null;
 // copy nor the network could answer since this worker started; the status
 // reply lists them so that a test can check none failed.
 const missed = [];
+let fromWorkers = 0; // requests of (engine) workers this worker answered
 let saving = ""; // the version being saved now, which dropUnused leaves alone
 
 /** update fetches the manifest and, when it names a version not yet saved,
