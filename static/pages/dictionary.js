@@ -82,7 +82,6 @@ async function load(source, name, bytes, { quiet = false, save = false } = {}) {
     showFragment("dict-info", r);
     checkRadio(source);
     $("dictionary").dataset.source = source;
-    $("dictionary").dataset.dictionary = r.name;
     dictName = r.name;
     if (save) {
       await store.set(CHOICE, source === "upload" ? { source, name, bytes } : { source }).catch((err) =>
@@ -90,6 +89,8 @@ async function load(source, name, bytes, { quiet = false, save = false } = {}) {
     }
     await resetScores("", userRule() ?? {});
     await tryText();
+    // Announced last, when the page shows everything of the new dictionary.
+    $("dictionary").dataset.dictionary = r.name;
     return true;
   } catch (err) {
     if (!quiet) showError(error, err.message);
@@ -137,6 +138,9 @@ async function uploadFile() {
   }
 }
 
+/** trySeq counts the tries, so that only the latest one is shown. */
+let trySeq = 0;
+
 /** tryText scores the typed text with the active dictionary, and keeps
  * it (not an empty text or the page's example; a failed write shows in
  * the page's storage alert). */
@@ -146,8 +150,10 @@ async function tryText() {
   const typed = text && text !== $("dict-text").defaultValue; // the page's example text is not the user's
   (typed ? store.set(TEXT, text) : store.del(TEXT)).catch(() => {});
   if (!loaded) return;
+  const seq = ++trySeq;
   try {
     const r = await engine.call("dictionary.try", { text });
+    if (seq !== trySeq) return; // a newer try (new text or dictionary) answers instead
     error.hidden = true;
     showFragment("dict-try-result", r);
   } catch (err) {
