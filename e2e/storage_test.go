@@ -3,14 +3,18 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -349,6 +353,16 @@ func TestStorageClearButtons(t *testing.T) {
 func TestStorageQuota(t *testing.T) {
 	app := startApp(t)
 	tb := openTab(t, app, 1280, 800)
+	// The test reads the study file from its Blob; Chromium is not to save
+	// it (it would check a downloaded zip with Safe Browsing, a request to
+	// Google that the trap reports).
+	deny := browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorDeny}
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, deny); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		chromedp.CallBrowser(browserCtx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorDefault})
+	})
 	tb.open(app + "#data")
 	tb.waitFor(pageReady)
 	tb.click(`#data [data-sample="uci-sentiment.csv"]`)
@@ -399,5 +413,233 @@ func TestStorageQuota(t *testing.T) {
 	tb.waitFor(`document.querySelector("#classic-result [data-restored]") !== null`)
 	if after := tb.stored(); !slices.Equal(after.OPFS, before.OPFS) || !slices.Equal(after.Keys, before.Keys) {
 		t.Errorf("after the reload: %+v, before %+v", after, before)
+	}
+}
+
+// studyBlobJS reads the exported study file from the Blob the page made,
+// as base64.
+const studyBlobJS = `document.getElementById("study-download").textlabBlob.arrayBuffer().then(b => {
+	const u = new Uint8Array(b); let s = "";
+	for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+	return btoa(s) })`
+
+// rulesJS reads the Dictionary page's stored rules.
+const rulesJS = `import("./static/store.js").then(m => m.get("dictionary.rules")).then(r => JSON.stringify(r))`
+
+// A whole study in one file: a sample, a Classic ML run and a dictionary
+// evaluation are exported from the storage panel; the command line lists
+// the file's items and reruns both runs with the same metrics; after
+// "Delete everything" a damaged copy is refused and stores nothing, and
+// importing the file brings back the data set, the trained model's
+// results and the board after the page reloads; an import that fails while
+// writing keeps what was stored.
+func TestStorageStudyExportImport(t *testing.T) {
+	app := startApp(t)
+	tb := openTab(t, app, 1280, 800)
+	// The test reads the study file from its Blob; Chromium is not to save
+	// it (it would check a downloaded zip with Safe Browsing, a request to
+	// Google that the trap reports).
+	deny := browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorDeny}
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, deny); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		chromedp.CallBrowser(browserCtx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorDefault})
+	})
+	tb.open(app + "#data")
+	tb.waitFor(pageReady)
+	tb.click(`#data [data-sample="uci-sentiment.csv"]`)
+	dataWaitLoaded(tb, "uci-sentiment.csv")
+
+	tb.eval(`location.hash = "#classic"`)
+	tb.waitFor(`!document.getElementById("classic").hidden && document.getElementById("classic-nodata").hidden`)
+	tb.classicSet(map[string]string{"seed": "7"})
+	tb.classicTrain("done")
+	acc := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`)
+
+	tb.eval(`location.hash = "#dictionary"`)
+	tb.waitFor(`!document.getElementById("dictionary").hidden`)
+	tb.eval(`(() => { const el = document.getElementById("dict-rule-threshold"); el.value = "0.3"; el.dispatchEvent(new Event("input")); return true })()`)
+	tb.waitStored("the rule", func(s storedState) bool { return hasKeys(s, "dictionary.rules") })
+	tb.click(`[data-job="dict-score"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="dict-score"]').dataset.state === "done"`)
+	tb.click("#dict-evaluate")
+	tb.waitFor(`document.querySelector("#dict-eval-result .dict-eval") !== null`)
+	tb.click("#dict-add-board")
+	tb.waitFor(`document.getElementById("dict-board-msg").textContent.startsWith("Added")`)
+	tb.waitStored("the data, the model and two runs", func(s storedState) bool { return hasKeys(s, "data.file", "classic.model", "board.runs") })
+	if n := tb.eval(`import("./static/store.js").then(m => m.listRuns()).then(r => r.length)`).(float64); n != 2 {
+		t.Fatalf("%v runs on the board, want 2 (Classic ML, dictionary)", n)
+	}
+	rules := tb.evalString(rulesJS)
+	boardRows := tb.evalString(`import("./static/store.js").then(m => m.listRuns()).then(r => r.map(x => x.page + " " + x.method + " " + x.metrics.accuracy).join("; "))`)
+
+	// Export.
+	tb.click("#storage-link")
+	tb.waitFor(`!document.getElementById("about").hidden`)
+	tb.click("#study-export")
+	tb.waitFor(`document.querySelector("#study-msg [data-study-exported]") !== null`)
+	summary := tb.evalString(`document.getElementById("study-msg").textContent`)
+	if !strings.HasPrefix(summary, "Exported textlab-study-") || !strings.Contains(summary, " items, ") {
+		t.Errorf("export summary %q", summary)
+	}
+	if name := tb.evalString(`document.getElementById("study-download").download`); !strings.HasPrefix(name, "textlab-study-") || !strings.HasSuffix(name, ".zip") {
+		t.Errorf("download name %q", name)
+	}
+	raw, err := base64.StdEncoding.DecodeString(tb.evalString(studyBlobJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := tb.evalString(`document.querySelector("#study-msg [data-study-exported]").dataset.size`); size != fmt.Sprint(len(raw)) {
+		t.Errorf("summary says %s bytes, the file has %d", size, len(raw))
+	}
+	// Without the trained models: the model's two items are left out.
+	items := tb.evalString(`document.querySelector("#study-msg [data-study-exported]").dataset.items`)
+	tb.eval(`document.getElementById("study-models").checked = false`)
+	tb.eval(`document.getElementById("study-msg").replaceChildren(), true`)
+	tb.click("#study-export")
+	tb.waitFor(`document.querySelector("#study-msg [data-study-exported]") !== null`)
+	if small, n := tb.evalString(`document.getElementById("study-msg").textContent`), tb.evalString(`document.querySelector("#study-msg [data-study-exported]").dataset.items`); !strings.Contains(small, "Left out: classic.model.") || n == items {
+		t.Errorf("export without models: %q (%s items, with them %s)", small, n, items)
+	}
+	tb.eval(`document.getElementById("study-models").checked = true`)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "study.zip")
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// The command line lists the items and reruns both runs.
+	out, err := exec.Command("../bin/textlab", "study", "show", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("textlab study show: %v\n%s", err, out)
+	}
+	for _, want := range []string{"data.file", "uci-sentiment.csv", "classic.model", "board.runs", "dictionary.rules", "sha256 of all"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("textlab study show lists no %s:\n%s", want, out)
+		}
+	}
+	out, err = exec.Command("../bin/textlab", "study", "run", "--json", file).Output()
+	if err != nil {
+		t.Fatalf("textlab study run: %v\n%s", err, out)
+	}
+	var reruns []struct {
+		Page    string `json:"page"`
+		Rerun   bool   `json:"rerun"`
+		Why     string `json:"why"`
+		Match   bool   `json:"match"`
+		Metrics []struct {
+			Name   string  `json:"name"`
+			Stored float64 `json:"stored"`
+		} `json:"metrics"`
+	}
+	if err := json.Unmarshal(out, &reruns); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	pages := map[string]bool{}
+	for _, r := range reruns {
+		pages[r.Page] = true
+		if !r.Rerun || !r.Match || len(r.Metrics) == 0 {
+			t.Errorf("study run, %s run: rerun %v (%s), match %v, %d metrics", r.Page, r.Rerun, r.Why, r.Match, len(r.Metrics))
+		}
+		for _, m := range r.Metrics {
+			if r.Page == "classic" && m.Name == "accuracy" && fmt.Sprintf("%.6f", m.Stored) != acc {
+				t.Errorf("the study's Classic ML accuracy %v, the page showed %s", m.Stored, acc)
+			}
+		}
+	}
+	if len(reruns) != 2 || !pages["classic"] || !pages["dictionary"] {
+		t.Errorf("study run reran %s", out)
+	}
+
+	// Delete everything.
+	tb.click("#storage-wipe")
+	tb.waitFor(`!document.getElementById("storage-confirm").hidden`)
+	tb.reload(`document.querySelector('#storage-confirm [data-confirm="yes"]').click(), true`)
+	if s := tb.stored(); len(s.Keys) != 0 || len(s.OPFS) != 0 {
+		t.Fatalf("after deleting everything: %+v", s)
+	}
+
+	// A damaged copy (one byte flipped) is refused and stores nothing.
+	bad := slices.Clone(raw)
+	bad[len(bad)/2] ^= 0xff
+	badFile := filepath.Join(dir, "damaged.zip")
+	if err := os.WriteFile(badFile, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("about").hidden`)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#study-file"), []string{badFile})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("study-error").hidden`)
+	if msg := tb.evalString(`document.getElementById("study-error").textContent`); !strings.Contains(msg, "damaged.zip cannot be imported: study file: ") || !strings.Contains(msg, "Nothing was changed") {
+		t.Errorf("damaged file: %q", msg)
+	}
+	if open := tb.eval(`!document.getElementById("study-confirm").hidden`).(bool); open {
+		t.Errorf("a damaged file asks to confirm an import")
+	}
+	if s := tb.stored(); len(s.Keys) != 0 || len(s.OPFS) != 0 {
+		t.Errorf("the damaged file stored %+v", s)
+	}
+
+	// Import: the file's items by page, a confirmation, a reload.
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#study-file"), []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("study-confirm").hidden`)
+	if got := tb.evalString(`[...document.querySelectorAll("#study-contents [data-study-page]")].map(p => p.dataset.studyPage).join(",")`); got != "data,dictionary,classic,board" {
+		t.Errorf("the study's pages: %s", got)
+	}
+	if s := tb.stored(); len(s.Keys) != 0 {
+		t.Errorf("picking a file stored %v before the confirmation", s.Keys)
+	}
+	tb.screenshot("desktop-storage-study-import")
+	tb.reload(`document.querySelector('#study-confirm [data-confirm="yes"]').click(), true`)
+	s := tb.stored()
+	if !hasKeys(s, "data.file", "classic.model", "classic.settings", "board.runs", "dictionary.rules") || len(s.OPFS) != 1 {
+		t.Errorf("after the import: %+v", s)
+	}
+	tb.waitFor(`document.getElementById("data").dataset.loaded === "uci-sentiment.csv"`)
+	tb.eval(`location.hash = "#classic"`)
+	tb.waitFor(`document.querySelector("#classic-result [data-restored]") !== null`)
+	if got := tb.evalString(`document.querySelector("#classic-result .classic-run").dataset.accuracy`); got != acc {
+		t.Errorf("the restored model's accuracy %s, want %s", got, acc)
+	}
+	if got := tb.evalString(rulesJS); got != rules {
+		t.Errorf("the dictionary rules after the import: %s, want %s", got, rules)
+	}
+	if got := tb.evalString(`import("./static/store.js").then(m => m.listRuns()).then(r => r.map(x => x.page + " " + x.method + " " + x.metrics.accuracy).join("; "))`); got != boardRows {
+		t.Errorf("board after the import: %s, want %s", got, boardRows)
+	}
+	tb.waitFor(`document.querySelectorAll("#classic-board tr.board-run").length === 2`)
+
+	// An import whose writing fails midway (the second record, as a full
+	// disk would) says so and keeps what was stored, the model's file too.
+	before := tb.stored()
+	tb.eval(`(() => {
+		let n = 0;
+		const put = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function (...args) {
+			if (++n === 2) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+			return put.apply(this, args);
+		};
+		return true })()`)
+	tb.eval(`location.hash = "#about"`)
+	tb.waitFor(`!document.getElementById("about").hidden`)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS("#study-file"), []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(`!document.getElementById("study-confirm").hidden`)
+	tb.click(`#study-confirm [data-confirm="yes"]`)
+	tb.waitFor(`!document.getElementById("study-error").hidden`)
+	if msg := tb.evalString(`document.getElementById("study-error").textContent`); !strings.Contains(msg, "could not be imported") || !strings.Contains(msg, "quota exceeded") || !strings.Contains(msg, "Nothing was changed") {
+		t.Errorf("failed import: %q", msg)
+	}
+	if after := tb.stored(); !slices.Equal(after.Keys, before.Keys) || !slices.Equal(after.OPFS, before.OPFS) {
+		t.Errorf("a failed import changed the storage: %+v, before %+v", after, before)
+	}
+	if got := tb.evalString(`import("./static/store.js").then(m => m.listRuns()).then(r => r.map(x => x.page + " " + x.method + " " + x.metrics.accuracy).join("; "))`); got != boardRows {
+		t.Errorf("board after a failed import: %s, want %s", got, boardRows)
 	}
 }

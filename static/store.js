@@ -394,3 +394,61 @@ export async function clearRuns() {
   await del(RUNS);
   document.dispatchEvent(new CustomEvent("textlab:board", { detail: { cleared: true } }));
 }
+
+// --- writing many items at once (importing a study) ------------------------
+
+/** LARGE_KEYS are the keys whose bytes setLarge keeps in OPFS (a trained
+ * model): a study file carries them as "bytes" items, and the storage
+ * panel can leave them out of an export. */
+export const LARGE_KEYS = ["classic.model"];
+
+/** isLarge reports whether the record stored under key keeps its bytes in
+ * an OPFS file (setLarge). */
+export async function isLarge(key) {
+  return Boolean((await get(key).catch(() => undefined))?.[LARGE]);
+}
+
+/** setMany stores several items all or nothing: entries are {key, value}
+ * (a record, as set stores it) or {key, bytes, meta} (a large binary, as
+ * setLarge stores it). Every large binary is first written to a new OPFS
+ * file; then one IndexedDB transaction writes every record (pointing to
+ * the new files); only then are the replaced records' old files removed.
+ * A failure at any step removes the new files and keeps every previous
+ * record and file as it was; it rejects with a StorageError. Keys not in
+ * entries are left alone. */
+export async function setMany(entries) {
+  const root = await opfsRoot();
+  const old = new Map();
+  for (const e of entries) old.set(e.key, await get(e.key).catch(() => undefined));
+  const written = []; // new OPFS files
+  const records = [];
+  let key = entries[0]?.key ?? "";
+  try {
+    for (const e of entries) {
+      key = e.key;
+      if (!e.bytes) {
+        records.push([e.key, e.value]);
+      } else if (root) {
+        const file = `${e.key}.${crypto.randomUUID()}.bin`;
+        written.push(file);
+        await opfsWrite(root, file, e.bytes);
+        records.push([e.key, { ...e.meta, [LARGE]: { file, size: e.bytes.byteLength } }]);
+      } else {
+        records.push([e.key, { ...e.meta, bytes: e.bytes }]);
+      }
+    }
+    key = "the study's items";
+    await tx("readwrite", (s) => {
+      for (const [k, v] of records) s.put(v, k);
+    });
+  } catch (err) {
+    for (const f of written) await opfsRemove(f).catch(() => {});
+    const e = storageError(err, key);
+    announce({ failed: key, message: e.message });
+    throw e;
+  }
+  for (const v of old.values()) {
+    if (v?.[LARGE] && !written.includes(v[LARGE].file)) await opfsRemove(v[LARGE].file).catch(() => {});
+  }
+  for (const e of entries) announce({ changed: e.key });
+}

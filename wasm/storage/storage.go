@@ -7,6 +7,11 @@
 //	store.clear {}                                   → {keys}: this worker's
 //	                                                   Store emptied (data set,
 //	                                                   runs, models, caches)
+//	storage.study {action, name, size, version,      → Fragment: an exported
+//	  created, textlab, pages, left_out}               study's one-line summary
+//	                                                   (action "export") or what
+//	                                                   a file to import holds,
+//	                                                   by page ("import")
 package storage
 
 import (
@@ -39,6 +44,25 @@ type Listing struct {
 	AppCache int64  `json:"app_cache"`
 }
 
+// Study is storage.study's payload: a study file described by page (the
+// pages and items as in a Listing; an item's bytes its size in the study).
+type Study struct {
+	Action  string   `json:"action"` // "export" or "import"
+	Name    string   `json:"name"`
+	Size    int64    `json:"size"`
+	Version int      `json:"version"`
+	Created string   `json:"created"`
+	Textlab string   `json:"textlab"`
+	Pages   []Page   `json:"pages"`
+	LeftOut []string `json:"left_out"`
+}
+
+// StudyView turns storage.study's payload into the components' view.
+func StudyView(s Study) ui.StudyView {
+	return ui.StudyView{Name: s.Name, Size: max(s.Size, 0), Version: s.Version, Created: s.Created, Textlab: s.Textlab,
+		Pages: View(Listing{Pages: s.Pages}).Pages, LeftOut: s.LeftOut}
+}
+
 // View turns a listing into the component's view, leaving out pages with
 // no items.
 func View(l Listing) ui.StorageView {
@@ -65,6 +89,19 @@ func Register(e *protocol.Engine) {
 			return nil, err
 		}
 		return protocol.Render(ctx, ui.StorageList(View(in)))
+	})
+	e.Register("storage.study", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
+		var in Study
+		if err := protocol.Decode(req, &in); err != nil {
+			return nil, err
+		}
+		switch in.Action {
+		case "export":
+			return protocol.Render(ctx, ui.StudyExported(StudyView(in)))
+		case "import":
+			return protocol.Render(ctx, ui.StudyContents(StudyView(in)))
+		}
+		return nil, protocol.BadRequest("storage.study: action must be export or import, not %q", in.Action)
 	})
 	e.Register("store.clear", func(ctx context.Context, req protocol.Request, _ protocol.Progress) (any, error) {
 		n := len(store.Keys())

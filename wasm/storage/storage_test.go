@@ -51,3 +51,25 @@ func result(m protocol.Message) string {
 	b, _ := json.Marshal(m.Result)
 	return string(b)
 }
+
+func TestStudy(t *testing.T) {
+	_, call := enginetest.New(t, Register)
+	pages := `[{"id":"data","title":"Data","items":[{"key":"data.file","bytes":1500},{"key":"data.file","bytes":80}]},{"id":"board","title":"Results board","items":[{"key":"board.runs","bytes":900}]}]`
+	m := call("storage.study", `{"action":"export","name":"textlab-study-2026-12-04.zip","size":2100,"pages":`+pages+`}`, nil)
+	if m.Error != nil {
+		t.Fatal(m.Error)
+	}
+	if html := result(m); !strings.Contains(html, "Exported textlab-study-2026-12-04.zip: 3 items, 2.1 KB.") {
+		t.Errorf("export summary: %s", html)
+	}
+	m = call("storage.study", `{"action":"import","name":"s.zip","size":2100,"version":1,"created":"2026-12-04T20:00:00Z","textlab":"dev","pages":`+pages+`,"left_out":["x/y"]}`, nil)
+	html := result(m)
+	for _, want := range []string{`data-study-page=\"data\" data-items=\"2\"`, "Data: 2 items, 1.6 KB", "format version 1", "Not imported", "x/y"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("import contents: no %s in %s", want, html)
+		}
+	}
+	if m := call("storage.study", `{"action":"other"}`, nil); m.Error == nil || m.Error.Code != protocol.CodeBadRequest {
+		t.Errorf("bad action: %+v", m)
+	}
+}
