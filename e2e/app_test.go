@@ -385,3 +385,27 @@ func TestLayoutDeepLinkShowsTitle(t *testing.T) {
 		})
 	}
 }
+
+// A crashed engine worker (its Go program stopped, as after running out of
+// memory) is replaced, and the pages give the new one what the old one
+// held: the data set, the trained model, the board and the active
+// dictionary. Training again
+// works, and the model answers at once.
+func TestEngineCrashRecovers(t *testing.T) {
+	tb, _ := openClassicWithSOTU(t, 1280, 800)
+	tb.click(`[data-job="classic-train"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="classic-train"]').dataset.state === "done"`)
+	if code := tb.evalString(`textlab.engine.call("engine.fail", {kind: "exit"}).then(() => "resolved", e => e.code)`); code != "worker" {
+		t.Fatalf("engine.fail exit: %q, want the worker error", code)
+	}
+	// The pages put back the data set, the model and the board.
+	tb.waitFor(`textlab.engine.call("data.browse", {offset: 0}).then(() => true, () => false)`)
+	tb.waitFor(`textlab.engine.call("classic.explain", {text: "we will cut taxes"}).then(() => true, () => false)`)
+	tb.waitFor(`textlab.engine.call("board.render", {}).then(r => r.html.includes('data-runs="1"'), () => false)`)
+	tb.waitFor(`textlab.engine.call("dictionary.try", {text: "a good day"}).then(() => true, () => false)`)
+	tb.click(`[data-job="classic-train"] [data-action="start"]`)
+	tb.waitFor(`document.querySelector('[data-job="classic-train"]').dataset.state === "done"`)
+	if n := tb.eval(`Promise.all(textlab.engine.workers.map((_, i) => textlab.engine.call("engine.info", null, {worker: i}))).then(r => r.length)`); n.(float64) < 2 {
+		t.Errorf("pool answered with %v workers after the crash", n)
+	}
+}

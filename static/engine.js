@@ -33,8 +33,9 @@ class EngineWorker {
     this.worker.onmessage = (ev) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
-      console.error(`engine worker ${this.index}: ${ev.message || "failed"}`);
+      (this.everReady ? console.warn : console.error)(`engine worker ${this.index}: ${ev.message || "failed"}`);
       this.failAll("worker", "the engine worker failed: " + (ev.message || "unknown error"));
+      this.recover();
     };
     this.worker.postMessage({ type: "init", module: this.module, simd: this.simd });
   }
@@ -45,11 +46,20 @@ class EngineWorker {
         this.info = msg.result;
         this.resolveReady(msg.result);
         this.onReady?.(this);
+        if (this.restarts > 0) {
+          // The pages put back what this worker held (the data set, a
+          // dictionary, a trained model, the board) from the browser's storage.
+          document.dispatchEvent(new CustomEvent("textlab:engine-restarted", { detail: { worker: this.index } }));
+        }
+        this.everReady = true;
         return;
       case "fatal":
-        console.error(`engine worker ${this.index}: ${msg.message}`);
+        // A worker that had started is replaced (recover): a warning; one
+        // that never started is an error the page reports.
+        (this.everReady ? console.warn : console.error)(`engine worker ${this.index}: ${msg.message}`);
         this.rejectReady(new EngineError("worker", msg.message));
         this.failAll("worker", msg.message);
+        this.recover();
         return;
     }
     const call = this.calls.get(msg.id);
@@ -70,11 +80,25 @@ class EngineWorker {
     }
   }
 
-  /** Restart replaces a worker that does not respond (models it held are lost). */
+  /** Restart replaces a worker that does not respond (models it held are
+   * lost; the pages load them again on "textlab:engine-restarted"). */
   restart() {
+    this.restarts = (this.restarts ?? 0) + 1;
     this.worker.terminate();
     this.failAll("cancelled", "cancelled (the engine worker was restarted)");
     this.start();
+  }
+
+  /** recover replaces a worker whose engine crashed after it had started
+   * (out of memory, a fatal error), at most 3 times a minute, so the page
+   * keeps working; a worker that never started is not retried. */
+  recover() {
+    if (!this.everReady) return;
+    const now = Date.now();
+    this.crashes = (this.crashes ?? []).filter((t) => now - t < 60000);
+    if (this.crashes.length >= 3) return;
+    this.crashes.push(now);
+    this.restart();
   }
 }
 

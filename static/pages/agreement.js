@@ -60,6 +60,10 @@ export async function init(e) {
   el.bootOn.addEventListener("change", onBootToggle);
   for (const input of [el.resamples, el.seed]) input.addEventListener("change", () => current && saveSettings(current.settings));
   wireJob("agreement-bootstrap", runBootstrap);
+  // A restarted engine worker lost the coder file: load it again.
+  document.addEventListener("textlab:engine-restarted", (ev) => {
+    if (ev.detail.worker === 0) restore();
+  });
   await restore();
 }
 

@@ -67,6 +67,11 @@ export async function init(e) {
   $("classic-board-svg").addEventListener("click", () => exportBoard("svg"));
   $("classic-board-png").addEventListener("click", () => exportBoard("png"));
   document.addEventListener("textlab:board", boardChanged);
+  // A restarted engine worker lost the trained model and the board: hand
+  // them to it again from the browser's storage, leaving the page as it is.
+  document.addEventListener("textlab:engine-restarted", (ev) => {
+    if (ev.detail.worker === 0) startBoard().then(() => restoreRun({ show: false }));
+  });
   document.addEventListener("textlab:data", (ev) => {
     dataChanged(ev.detail);
     settingsChanged(false); // the group column may have changed
@@ -353,8 +358,9 @@ async function keepRun(r) {
 }
 
 /** restoreRun loads the stored run back into the engine and shows its
- * results again, under the engine's note that says so. */
-async function restoreRun() {
+ * results again, under the engine's note that says so (unless show is
+ * false: after an engine worker restarted, the page already shows them). */
+async function restoreRun({ show = true } = {}) {
   const saved = await store.getLarge(MODEL).catch(() => undefined);
   // An older version kept the run as a string in the record.
   const data = saved?.bytes ?? (saved?.run ? new TextEncoder().encode(saved.run) : null);
@@ -364,9 +370,10 @@ async function restoreRun() {
     if (saved.embed) await loadVectors();
     r = await engine.call("classic.restore", {}, { data });
   } catch (err) {
-    showError($("classic-error"), `The model trained before the reload could not be restored (${err.message}). Train again.`);
+    showError($("classic-error"), `The model trained before could not be loaded into the engine again (${err.message}). Train again.`);
     return;
   }
+  if (!show) return;
   showFragment("classic-result", { html: r.html + saved.html });
   $("classic-interpret").hidden = false;
   $("classic-apply").hidden = false;

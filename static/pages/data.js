@@ -60,6 +60,12 @@ export async function init(e) {
   $("data-columns").addEventListener("submit", (ev) => ev.preventDefault());
   $("data-result").addEventListener("click", page);
 
+  // A restarted engine worker (after a crash or a cancel it could not
+  // see) lost the data set: load it again from the browser's storage.
+  document.addEventListener("textlab:engine-restarted", (ev) => {
+    if (ev.detail.worker === 0) ensureEngineHasData();
+  });
+
   // Restore the saved data set without holding up the other pages.
   restore();
 }

@@ -62,10 +62,20 @@ export async function init(e) {
   const section = $("data");
   dataChanged({ loaded: Boolean(section?.dataset.loaded), name: section?.dataset.loaded ?? "" });
 
+  // A restarted engine worker lost the active dictionary: load it again.
+  document.addEventListener("textlab:engine-restarted", (ev) => {
+    if (ev.detail.worker === 0) loadChosen();
+  });
+  await loadChosen();
+  $("dictionary").dataset.ready = "true";
+}
+
+/** loadChosen makes the dictionary chosen before (kept in the browser's
+ * storage) the active one, or VADER. */
+async function loadChosen() {
   const choice = await store.get(CHOICE).catch(() => undefined);
   const ok = choice?.source ? await load(choice.source, choice.name, choice.bytes, { quiet: true }) : false;
   if (!ok) await load("vader", "", undefined);
-  $("dictionary").dataset.ready = "true";
 }
 
 // --- the dictionary ------------------------------------------------------------

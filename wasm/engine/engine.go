@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"time"
 
 	"textlab/core/buildinfo"
@@ -102,7 +104,15 @@ func Register(e *protocol.Engine, o Options) {
 			return none[len(in.Kind)], nil // index out of range, deliberately
 		case "error":
 			return nil, errors.New("this request failed on purpose: the engine keeps running")
+		case "exit":
+			// The engine stops, as after a fatal error (out of memory):
+			// the page must replace the worker and give it back what it
+			// held. Only in the browser: natively it would end the process.
+			if runtime.GOOS == "js" {
+				os.Exit(3)
+			}
+			return nil, protocol.BadRequest("engine.fail: kind \"exit\" stops a browser engine only")
 		}
-		return nil, protocol.BadRequest("engine.fail: kind must be \"error\" or \"panic\", not %q", in.Kind)
+		return nil, protocol.BadRequest("engine.fail: kind must be \"error\", \"panic\" or \"exit\", not %q", in.Kind)
 	})
 }

@@ -29,6 +29,7 @@ func TestEngineMethods(t *testing.T) {
 		{"engine.fail", `{"kind":"error"}`, protocol.CodeFailed, ""},
 		{"engine.fail", `{"kind":"panic"}`, protocol.CodeInternal, ""},
 		{"engine.fail", `{"kind":"other"}`, protocol.CodeBadRequest, ""},
+		{"engine.fail", `{"kind":"exit"}`, protocol.CodeBadRequest, ""}, // natively: would end the test process
 	}
 	for _, tc := range tests {
 		m := serve(t, tc.method, tc.payload)
