@@ -219,13 +219,18 @@ func TestDictionaryDataset(t *testing.T) {
 			tb.eval(`window.scrollTo(0, 0)`)
 			tb.screenshot(size.name + "-dictionary-evaluate")
 
-			// The rule survives a reload.
+			// The rule survives a reload, its threshold shown as set.
+			tb.eval(`(() => { const th = document.getElementById("dict-rule-threshold"); th.value = "0.3"; th.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+			tb.waitFor(`import("./static/store.js").then(m => m.get("dictionary.rules")).then(r => r?.VADER?.threshold === 0.3)`)
 			if err := chromedp.Do(tb.ctx, chromedp.Navigate(app+"#dictionary")); err != nil {
 				t.Fatal(err)
 			}
 			tb.waitFor(`document.getElementById("dictionary").dataset.ready === "true"`)
 			if neutral := tb.eval(`document.getElementById("dict-rule-neutral").checked`); neutral != false {
 				t.Errorf("after reload the neutral band is %v", neutral)
+			}
+			if th := tb.evalString(`document.getElementById("dict-rule-threshold").value`); th != "0.3" {
+				t.Errorf("after reload the threshold shows %q, want the 0.3 that was set", th)
 			}
 
 			// The engine fits the rule form to the dictionary: Bing offers

@@ -289,8 +289,9 @@ async function fitRule({ reset = false, save = false, settings = null } = {}) {
     const label = chosen[sel.dataset.outcome];
     if (label !== undefined && [...sel.options].some((o) => o.value === label)) sel.value = label;
   }
-  // Only what the engine changed is written back, never a number being typed.
-  if (s.threshold !== settings.threshold) $("dict-rule-threshold").value = String(s.threshold);
+  // A rule from storage (or a reset) is shown whole; from the form, only
+  // what the engine changed is written back, never a number being typed.
+  if (!fromForm || s.threshold !== settings.threshold) $("dict-rule-threshold").value = String(s.threshold);
   $("dict-rule-neutral").checked = s.neutral;
   $("dict-rule-category-field").hidden = !r.fields.category;
   $("dict-rule-threshold-field").hidden = !r.fields.threshold;
