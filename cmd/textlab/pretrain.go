@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -80,7 +78,7 @@ func runPretrain(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	inputs := map[string]string{}
 	for _, f := range []string{filepath.Join(*corpus, "train.txt"), filepath.Join(*corpus, "valid.txt"), *tokFile} {
-		sum, err := fileSHA256(f)
+		sum, _, err := pretrain.FileSHA256(f)
 		if err != nil {
 			return err
 		}
@@ -226,18 +224,4 @@ func writeStream(path string, s pretrain.Stream) error {
 		return err
 	}
 	return f.Close()
-}
-
-// fileSHA256 returns the hex sha256 of a file's contents.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
